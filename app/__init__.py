@@ -1,0 +1,1 @@
+"""Commentdesk's web edge: HTTP, HTML, settings. Thin: the work is done in `comments`."""

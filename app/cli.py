@@ -1,0 +1,163 @@
+"""`commentdesk` command line. Bad input prints one sentence to stderr and exits with code 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.settings import PROJECT_ROOT, Settings
+from comments.errors import CommentdeskError
+from comments.importing.document import SourceDocument, SplitResult
+from comments.importing.readers import read_file, read_pasted
+from comments.importing.safety import ImportLimits
+from comments.importing.serialize import provision_to_dict
+from comments.importing.splitter import split_document
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except CommentdeskError as exc:
+        print(f"commentdesk: {exc.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DatabaseNotReady as exc:
+        print(f"commentdesk: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="commentdesk", description="Comment on draft regulations and file Word submissions.",
+        epilog="DATABASE_URL selects the database for every command (default: a SQLite file in ./data/).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    split = commands.add_parser("split", help="show how a draft splits into provisions; stores nothing")
+    split.add_argument("file", help="a .txt, .docx or .pdf file, or - to read text from standard input")
+    split.add_argument("--json", action="store_true", help="print JSON: title, deadline, warnings, provisions")
+    split.set_defaults(handler=_split)
+
+    store = commands.add_parser("import", help="split a draft and store it")
+    store.add_argument("file", help="a .txt, .docx or .pdf file, or - to read text from standard input")
+    store.add_argument("--title", help="the draft's title (default: detected from the text)")
+    store.set_defaults(handler=_import)
+
+    serve = commands.add_parser("serve", help="run the web service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=_serve)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = db_commands.add_parser("upgrade", help="apply all migrations")
+    upgrade.set_defaults(handler=_db_upgrade)
+    return parser
+
+
+def _read_source(path_text: str, settings: Settings) -> SourceDocument:
+    limits = ImportLimits(max_bytes=settings.max_upload_bytes)
+    if path_text == "-":
+        return read_pasted(sys.stdin.read(), limits=ImportLimits(max_bytes=settings.max_paste_bytes))
+    path = Path(path_text)
+    if not path.is_file():
+        raise CommentdeskError(f"There is no file {path_text}.")
+    size = path.stat().st_size
+    if size > settings.max_upload_bytes:
+        raise CommentdeskError(f"{path.name} is larger than the {settings.max_upload_mb:g} MB limit.")
+    return read_file(path.read_bytes(), path.name, limits=limits)
+
+
+def _split(args: argparse.Namespace) -> int:
+    result = split_document(_read_source(args.file, Settings()))
+    if args.json:
+        print(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
+    else:
+        _print_split(result)
+    return 0
+
+
+def _result_json(result: SplitResult) -> dict[str, object]:
+    return {
+        "title": result.title,
+        "deadline": result.deadline.isoformat() if result.deadline else None,
+        "language": result.language,
+        "warnings": [w.message for w in result.warnings],
+        "provisions": [provision_to_dict(p) for p in result.provisions],
+    }
+
+
+def _print_split(result: SplitResult) -> None:
+    print(f"Title: {result.title or '(not detected)'}")
+    print(f"Comment deadline: {result.deadline.isoformat() if result.deadline else '(not detected)'}")
+    for provision in result.provisions:
+        heading = f"({provision.heading})" if provision.heading else ""
+        head = " ".join(part for part in (provision.label, heading) if part)
+        words = " ".join(provision.text.split())
+        print(f"{provision.kind:<9} {head[:60]:<60} {words[:70]}")
+    for warning in result.warnings:
+        print(f"warning: {warning.message}")
+
+
+def _import(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+    from sqlmodel import Session
+
+    from app.db import make_engine
+    from comments import services
+
+    settings = Settings()
+    source = _read_source(args.file, settings)
+    result = split_document(source)
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        with Session(engine) as session:
+            team, user = services.ensure_local_workspace(session)
+            assert team.id is not None
+            draft = services.store_draft(
+                session, team_id=team.id, user_id=user.id, result=result, title=args.title,
+                source_filename=source.filename, source_sha256=source.sha256, source_kind=source.kind,
+            )
+            session.commit()
+            articles = sum(1 for p in result.provisions if p.kind == "article")
+            print(f"Stored draft {draft.id} “{draft.title}”: {len(result.provisions)} provisions, "
+                  f"{articles} articles, {len(result.warnings)} warnings.")
+    except (OperationalError, ProgrammingError) as exc:
+        raise DatabaseNotReady(
+            "The database is not ready (no tables?). Run `commentdesk db upgrade` first."
+        ) from exc
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    command.upgrade(config, "head")
+    print("Database is up to date.")
+    return 0
+
+
+class DatabaseNotReady(Exception):
+    pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Dependencies, named once: the database session, the settings, who is acting, CSRF."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.security import check_csrf
+from app.settings import Settings
+from comments.services import ensure_local_workspace
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting and for which team. Until accounts exist: the local user in the local team."""
+
+    user_id: int
+    team_id: int
+
+
+def get_actor(session: Annotated[Session, Depends(get_session)]) -> Actor:
+    team, user = ensure_local_workspace(session)
+    if session.new or session.dirty:
+        session.commit()  # first run: keep the local team even if the request itself stores nothing
+    assert team.id is not None and user.id is not None
+    return Actor(user_id=user.id, team_id=team.id)
+
+
+async def csrf_protect(request: Request) -> None:
+    """For ordinary forms (FastAPI has already parsed and cached the body)."""
+    has_form = request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    )
+    form = await request.form() if has_form else None
+    check_csrf(request, form)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+CsrfProtected = Depends(csrf_protect)

@@ -1,0 +1,69 @@
+"""Domain and request errors -> HTTP once. Users see a sentence, never a traceback; htmx gets a fragment."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.security import BodyTooLarge, CsrfRejected
+from app.templating import is_htmx, render
+from comments.errors import CommentdeskError, ImportRejected, NotFound
+
+log = logging.getLogger("commentdesk")
+
+_IMPORT_STATUS = {"too_large": 413, "unsupported": 415}
+_HTTP_MESSAGES = {
+    400: "The request could not be read.",
+    404: "There is no such page.",
+    405: "That action is not available here.",
+    413: "The request is too large.",
+}
+
+
+def error_response(request: Request, status_code: int, message: str) -> Response:
+    template = "_error.html" if is_htmx(request) else "error.html"
+    return render(request, template, {"message": message, "status_code": status_code}, status_code=status_code)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CommentdeskError)
+    async def domain_error(request: Request, exc: CommentdeskError) -> Response:
+        if isinstance(exc, NotFound):
+            status = 404
+        elif isinstance(exc, ImportRejected):
+            status = _IMPORT_STATUS.get(exc.reason, 422)
+        else:
+            status = 422
+        return error_response(request, status, exc.message)
+
+    @app.exception_handler(CsrfRejected)
+    async def csrf_error(request: Request, exc: CsrfRejected) -> Response:
+        return error_response(request, 403, exc.message)
+
+    @app.exception_handler(BodyTooLarge)
+    async def body_too_large(request: Request, exc: BodyTooLarge) -> Response:
+        megabytes = exc.limit_bytes / (1024 * 1024)
+        return error_response(request, 413, f"The upload is larger than the {megabytes:.0f} MB limit.")
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error.get("loc", ())[1:]) or "the request"
+            problems.append(f"{field}: {error.get('msg', 'invalid value')}")
+        return error_response(request, 422, "Some values were not valid — " + "; ".join(problems) + ".")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
+        return error_response(request, exc.status_code, message or _HTTP_MESSAGES.get(exc.status_code, "Error."))
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "Something went wrong on our side. Nothing was changed; try again.")

@@ -1,0 +1,31 @@
+"""The team's drafts: list, the import form, one draft with its provisions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from app.deps import CurrentActor, SessionDep, SettingsDep
+from app.templating import render
+from app.views import provision_tree
+from comments import queries
+
+router = APIRouter()
+
+
+@router.get("/drafts")
+def list_drafts(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    drafts = queries.list_drafts(session, team_id=actor.team_id)
+    return render(request, "drafts/index.html", {"drafts": drafts})
+
+
+@router.get("/drafts/new")
+def new_draft(request: Request, actor: CurrentActor, settings: SettingsDep) -> Response:
+    return render(request, "drafts/new.html", {"settings": settings})
+
+
+@router.get("/drafts/{draft_id}")
+def show_draft(request: Request, draft_id: int, session: SessionDep, actor: CurrentActor) -> Response:
+    draft = queries.get_draft(session, team_id=actor.team_id, draft_id=draft_id)
+    provisions = queries.provisions_of(session, draft=draft)
+    return render(request, "drafts/show.html", {"draft": draft, "entries": provision_tree(provisions)})

@@ -1,0 +1,28 @@
+"""Domain errors. They carry a human sentence; the web edge (app/errors.py) and the CLI map them once."""
+
+from __future__ import annotations
+
+
+class CommentdeskError(Exception):
+    """Base class: `message` is shown to the user as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(CommentdeskError):
+    """The object does not exist, or belongs to another team (the two must look the same)."""
+
+
+class InvalidInput(CommentdeskError):
+    """The user's input cannot be used (HTTP 422, CLI exit code 2)."""
+
+
+class ImportRejected(InvalidInput):
+    """A draft file or text cannot be imported. `reason` picks the HTTP status at the edge."""
+
+    def __init__(self, message: str, *, reason: str = "invalid") -> None:
+        super().__init__(message)
+        # "too_large" -> 413, "unsupported" -> 415, anything else -> 422
+        self.reason = reason

@@ -1,0 +1,135 @@
+"""Tables. The naming convention comes first so every constraint has a stable name in migrations.
+
+The whole model, and which issue builds each part:
+- Team, User, Membership(role)                        accounts and team isolation (now: one local team)
+- Draft -> Provision (tree through parent_id)         import (built here)
+- ImportPreview                                       a split waiting for "Confirm" (built here)
+- Submission -> Row -> Span, Tag, RowEvent, Note      the comment table (next issue)
+- Position, PositionSource                            the positions library (later issue)
+Every team-owned object carries team_id or reaches a team through its parent; queries filter on it.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp() -> Any:
+    return Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False)
+
+
+def _enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
+    # VARCHAR + CHECK on both SQLite and PostgreSQL: adding a value later is a plain migration.
+    return sa.Enum(
+        enum_cls, name=name, native_enum=False, create_constraint=True, length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Role(enum.StrEnum):
+    viewer = "viewer"
+    editor = "editor"
+    lead = "lead"
+    admin = "admin"
+
+
+class ProvisionKind(enum.StrEnum):
+    preamble = "preamble"
+    chapter = "chapter"
+    section = "section"
+    article = "article"
+    paragraph = "paragraph"
+    item = "item"
+    trailing = "trailing"
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    created_at: datetime = _timestamp()
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)
+    display_name: str = Field(max_length=200)
+    password_hash: str | None = Field(default=None, max_length=500)  # set by the accounts issue
+    is_active: bool = True
+    created_at: datetime = _timestamp()
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("team_id", "user_id", name="uq_membership_team_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    role: Role = Field(sa_type=_enum(Role, "role"))
+    created_at: datetime = _timestamp()
+
+
+class Draft(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=500)
+    jurisdiction: str | None = Field(default=None, max_length=100)
+    issuing_body: str | None = Field(default=None, max_length=300)
+    language: str | None = Field(default=None, max_length=10)
+    publication_date: date | None = None
+    comment_deadline: date | None = None
+    source_filename: str | None = Field(default=None, max_length=255)
+    source_sha256: str | None = Field(default=None, max_length=64)
+    source_kind: str | None = Field(default=None, max_length=10)
+    supersedes_id: int | None = Field(default=None, foreign_key="draft.id", ondelete="SET NULL")
+    import_warnings: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _timestamp()
+
+
+class Provision(SQLModel, table=True):
+    """One unit of a draft. `text` is the provision's own text; an article's items follow it as children."""
+
+    __table_args__ = (sa.UniqueConstraint("draft_id", "position", name="uq_provision_draft_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True, ondelete="CASCADE")
+    position: int  # document order, 0-based
+    kind: ProvisionKind = Field(sa_type=_enum(ProvisionKind, "provision_kind"))
+    number: str | None = Field(default=None, max_length=40)
+    label: str | None = Field(default=None, max_length=200)
+    heading: str | None = Field(default=None, max_length=500)
+    text: str = Field(default="", sa_type=sa.Text)
+    parent_id: int | None = Field(default=None, foreign_key="provision.id", ondelete="CASCADE")
+
+
+class ImportPreview(SQLModel, table=True):
+    """A split shown to the user and edited before "Confirm". It is not a draft: nothing is stored as one."""
+
+    __tablename__ = "import_preview"
+
+    id: str = Field(primary_key=True, max_length=32)  # unguessable token, also the URL
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    source_filename: str | None = Field(default=None, max_length=255)
+    source_sha256: str | None = Field(default=None, max_length=64)
+    source_kind: str = Field(max_length=10)
+    payload: dict[str, Any] = Field(sa_type=sa.JSON)  # the SplitResult, see comments/importing/serialize.py
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
