@@ -183,7 +183,9 @@ def store_draft(
 
 def _drop_expired_previews(session: Session) -> None:
     cutoff = utcnow() - PREVIEW_LIFETIME
-    session.execute(delete(ImportPreview).where(col(ImportPreview.updated_at) < cutoff))
+    # Decided by the database alone: Python-side evaluation would compare SQLite's naive datetimes with ours.
+    expired = delete(ImportPreview).where(col(ImportPreview.updated_at) < cutoff)
+    session.execute(expired.execution_options(synchronize_session=False))
 
 
 def _choose_title(given: str | None, detected: str | None, filename: str | None) -> str:

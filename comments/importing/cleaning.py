@@ -8,17 +8,20 @@ Rules, in order:
    mark). Lines are stripped. Quotation marks and CJK text are never touched.
 2. Pages come from `Line.page`, else from form feeds, else from page-number lines. A line that is only
    a page number ("3", "- 3 -", "Page 3 of 40", "第3页", "3/40") is dropped.
-3. Running headers and footers: a short, non-structural line among the first or last three lines of a
-   page that recurs (identical, or differing only in its digits) on at least half of the pages (and at
-   least two) is dropped wherever it sits at a page edge.
+3. Running headers and footers: a short line among the first or last three lines of a page (one on
+   pages of fewer than eight lines) that recurs, identical or differing only in its digits, on at least
+   half of the pages (and at least two) is dropped wherever it sits at a page edge. Structural markers,
+   lines starting lowercase and sentences of more than three words are never taken for one.
 4. Joining (when `doc.wrapped` is True, or None and the lines look wrapped; never when False). A line
    never joins onto a heading line (chapter or section marker, marker alone, bracketed heading), and a
    line opening with a structural marker never joins onto the previous line, unless the marker reads
-   as a cross-reference ("Article 21 of the ...", or an unexpected article number after a line that
-   stops mid-sentence). Otherwise the next line joins when it starts lowercase, when the line ends
-   with a hyphen, comma or function word ("of", "the"), or when the line is long (>= 65% of the
-   typical line width) and does not end a sentence. Blank lines separate paragraphs unless they sit
-   between most lines (some PDF extractors) rather than after paragraph ends.
+   as a cross-reference ("Article 21 of the ...", or an article, chapter or section number that is
+   not the next one, after a line that stops mid-sentence). Otherwise the next line joins when it
+   starts lowercase, when the line ends with a hyphen, comma or function word ("of", "the"), or when
+   the line is long (>= 65% of the typical line width) and does not end a sentence. A line ending a
+   sentence ends the paragraph, unless paragraphs visibly start indented and the next line is not.
+   Blank lines separate paragraphs unless they mostly follow lines cut mid-sentence (some PDF
+   extractors put one between every two lines).
 5. Hyphens. "pro-" + "tection" -> "protection"; the hyphen is kept when the document itself writes
    the hyphenated word elsewhere ("cross-border"), when the unhyphenated word does not occur in it but
    the first part is a common prefix ("cross-", "self-", "non-", "multi-"...) or one letter ("e-"), and
@@ -47,7 +50,7 @@ from comments.importing.markers import (
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SOFT_HYPHEN = "\u00ad"
 _SPACE_RE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u000b]")
-_IDEOGRAPHIC_RUN_RE = re.compile("[ \u3000]*\u3000[ \u3000]*")
+_IDEOGRAPHIC_RUN_RE = re.compile(" ?\u3000[ \u3000]*")  # after ASCII runs are single spaces
 _SPACE_RUN_RE = re.compile(" {2,}")
 _INDENT_RE = re.compile("(?:\u3000|[ \t\u00a0]{2,})")
 
@@ -67,14 +70,12 @@ _LEADING_LETTERS_RE = re.compile(r"[A-Za-z]+")
 _CONTINUATION_END = (",", "，", "、", "(", "（", "“", "‘", "《", "/", "&", "—", "–", "\u00ad", "-")
 
 # First parts of compounds that keep their hyphen across a line break when the document cannot tell.
-_HYPHEN_PREFIXES = frozenset({
-    "cross", "self", "non", "multi", "well", "ex", "anti", "co", "semi", "quasi", "third", "first",
-    "second", "high", "low", "long", "short", "full", "part", "real", "end", "all", "state", "one",
-    "two", "three", "large", "small", "medium", "mid", "post", "inter-agency", "so", "pre",
-})
+# Only prefixes that hardly ever start a longer word: "part-" (particular) or "end-" (endanger) do.
+_HYPHEN_PREFIXES = frozenset({"cross", "self", "non", "multi", "well", "anti", "semi", "quasi", "third"})
 
 _EDGE_LINES = 3  # lines looked at on each page edge for running headers and footers
 _LONG_SHARE = 0.65  # a line this share of the typical width or more is "long" (it may wrap)
+_FULL_SHARE = 0.9  # a line this share of the typical width or more fills the measure
 
 
 @dataclass(slots=True)
@@ -125,9 +126,9 @@ def normalise_spaces(text: str) -> str:
         stripped = text.rstrip(" \u3000")
         keep_end = stripped.endswith(_SOFT_HYPHEN)
         text = stripped.replace(_SOFT_HYPHEN, "") + (_SOFT_HYPHEN if keep_end else "")
+    text = _SPACE_RUN_RE.sub(" ", text)
     if "\u3000" in text:
         text = _IDEOGRAPHIC_RUN_RE.sub("\u3000", text)
-    text = _SPACE_RUN_RE.sub(" ", text)
     return text.strip(" \u3000")
 
 
@@ -332,14 +333,16 @@ def _join(lines: list[_Line], width: int, blanks_separate: bool) -> list[str]:
     first_marker = _marker(lines[0])
     prev = lines[0]
     prev_is_first = True  # is `prev` the first line of the paragraph being built?
-    last_article: int | None = first_marker.value if first_marker and first_marker.kind == "article" else None
+    last: dict[str, int | None] = {"chapter": None, "section": None, "article": None}
+    if first_marker is not None and first_marker.kind in last:
+        last[first_marker.kind] = first_marker.value
     pieces.append(prev.text)
     for line in lines[1:]:
         marker = _marker(line)
         prev_marker = _marker(prev) if prev_is_first else None
         join = _should_join(
             prev, line, marker, prev_marker, width=width, blanks_separate=blanks_separate,
-            indent_meaningful=indent_meaningful, last_article=last_article,
+            indent_meaningful=indent_meaningful, last=last,
         )
         if join:
             text = line.text
@@ -369,8 +372,10 @@ def _join(lines: list[_Line], width: int, blanks_separate: bool) -> list[str]:
             paragraphs.append("".join(pieces))
             pieces = [line.text]
             prev_is_first = True
-            if marker is not None and marker.kind == "article":
-                last_article = marker.value
+            if marker is not None and marker.kind in last:
+                last[marker.kind] = marker.value
+                if marker.kind == "chapter":
+                    last["section"] = None
         prev = line
     paragraphs.append("".join(pieces))
     return paragraphs
@@ -385,18 +390,19 @@ def _should_join(
     width: int,
     blanks_separate: bool,
     indent_meaningful: bool,
-    last_article: int | None,
+    last: dict[str, int | None],
 ) -> bool:
     if blanks_separate and b.blank_before:
         return False
     if a_marker is not None and _is_heading_line(a_marker, a.text):
         return False
     if b_marker is not None:
-        if b_marker.kind != "article" or b_marker.explicit:
+        if b_marker.kind not in last or b_marker.explicit:
             return False
         # "... as provided in" + "Article 21. The ...": an unexpected number after a line cut
         # mid-sentence is a cross-reference.
-        expected = last_article is None or b_marker.value == last_article + 1
+        previous = last[b_marker.kind]
+        expected = previous is None or b_marker.value == previous + 1
         if expected or ends_sentence(a.text):
             return False
     first = b.text[0]
@@ -405,7 +411,11 @@ def _should_join(
     if a.soft_hyphen or a.text.endswith(_CONTINUATION_END) or ends_with_function_word(a.text):
         return True
     if ends_sentence(a.text):
-        return indent_meaningful and not b.indented and _is_long(a.text, width) and b_marker is None
+        if indent_meaningful:
+            return not b.indented and _is_long(a.text, width) and b_marker is None
+        # No indents to tell: a sentence that ends right at the margin is far more often a coincidence
+        # inside a paragraph (about 1 line in 20) than the full last line of one.
+        return b_marker is None and display_width(a.text) >= _FULL_SHARE * width
     if indent_meaningful and b.indented:
         return False
     return _is_long(a.text, width)

@@ -80,8 +80,6 @@ def update_provision(
     """Change a provision's kind, number, label or heading. None leaves a field as it is; an empty
     string removes the number, label or heading."""
     _check_index(result, index, "to change")
-    if kind is not None and kind not in PROVISION_KINDS:
-        raise InvalidInput(f'"{kind}" is not a kind of provision: use one of {", ".join(PROVISION_KINDS)}.')
     provisions = _copy(result)
     provision = provisions[index]
     if kind is not None:
@@ -159,7 +157,7 @@ def _kind(kind: str) -> ProvisionKind:
     for known in PROVISION_KINDS:
         if known == kind:
             return known
-    raise InvalidInput(f'"{kind}" is not a kind of provision.')
+    raise InvalidInput(f'"{kind}" is not a kind of provision: use one of {", ".join(PROVISION_KINDS)}.')
 
 
 def _joined(provisions: list[SplitProvision]) -> str:

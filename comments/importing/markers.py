@@ -405,10 +405,10 @@ def _item(text: str) -> Marker | None:
         elif style == "close_roman":
             if roman_to_int(token) is None:
                 return None
+            roman, letter = ("dot_roman", "dot_lower") if match.group("label")[-1] == "." else (style, "close_lower")
+            styles = (roman,)
             if token in _AMBIGUOUS_ROMAN:
-                styles = ("close_roman", "close_lower") if token == "i" else ("close_lower", "close_roman")
-        elif style == "dot_lower" and token in _AMBIGUOUS_ROMAN:
-            styles = ("dot_lower",)
+                styles = (roman, letter) if token == "i" else (letter, roman)
         return Marker(
             kind="item", label=match.group("label"), number=number, value=item_value(number, styles[0]),
             heading=None, rest=rest, styles=styles,
@@ -429,31 +429,31 @@ def item_value(token: str, style: str) -> int | None:
     return parse_number(token)
 
 
+_NumberedPattern = tuple[re.Pattern[str], MarkerKind, str]
+_ZH_NUMBERED: tuple[_NumberedPattern, ...] = (
+    (_ARTICLE_ZH_RE, "article", "article_zh"),
+    (_CHAPTER_ZH_RE, "chapter", "chapter_zh"),
+    (_SECTION_ZH_RE, "section", "section_zh"),
+)
+_EN_NUMBERED: tuple[_NumberedPattern, ...] = (
+    (_ARTICLE_EN_RE, "article", "article_en"),
+    (_CHAPTER_EN_RE, "chapter", "chapter_en"),
+    (_SECTION_EN_RE, "section", "section_en"),
+)
+
+
 def parse_marker(text: str) -> Marker | None:
     """The marker opening this paragraph, or None (also None when it reads as a cross-reference)."""
     text = text.lstrip(" \t\u3000")
     if not text:
         return None
     first = text[0]
-    if first == "第":
-        for pattern, kind, style in (
-            (_ARTICLE_ZH_RE, "article", "article_zh"),
-            (_CHAPTER_ZH_RE, "chapter", "chapter_zh"),
-            (_SECTION_ZH_RE, "section", "section_zh"),
-        ):
+    if first == "第" or first in "ACS":
+        chinese = first == "第"
+        for pattern, kind, style in _ZH_NUMBERED if chinese else _EN_NUMBERED:
             match = pattern.match(text)
             if match:
-                return _numbered(match, kind, style, chinese=True)  # type: ignore[arg-type]
-        return None
-    if first in "ACS":
-        for pattern, kind, style in (
-            (_ARTICLE_EN_RE, "article", "article_en"),
-            (_CHAPTER_EN_RE, "chapter", "chapter_en"),
-            (_SECTION_EN_RE, "section", "section_en"),
-        ):
-            match = pattern.match(text)
-            if match:
-                return _numbered(match, kind, style, chinese=False)  # type: ignore[arg-type]
+                return _numbered(match, kind, style, chinese=chinese)
         return None
     if first in "【〔[":
         match = _BRACKET_ALONE_RE.fullmatch(text.rstrip())

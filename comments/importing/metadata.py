@@ -40,6 +40,7 @@ _WEAK_RE = re.compile(
 _COMMENT_RE = re.compile(
     r"\bcomment|\bfeedback\b|\bopinion|\bviews\b|意见|反馈|建议", re.IGNORECASE
 )
+_HAS_NUMBER_RE = re.compile("[0-9０-９〇零一二三四五六七八九]")
 _BEFORE_AFTER_DATE_RE = re.compile(r"\s*(?:之前|以前|前)")
 # A sentence ends at these, or at ". " before a capital, unless the dot closes a month abbreviation.
 _SENTENCE_END_RE = re.compile(
@@ -171,12 +172,14 @@ def detect_deadline(text: str) -> date | None:
         end = boundary.end() if boundary else len(text)
         sentence = text[start:end]
         start = end
-        if not sentence.strip():
+        if not _HAS_NUMBER_RE.search(sentence):
+            continue
+        strong = _STRONG_RE.search(sentence)
+        if strong is None and (weak_choice is not None or not _COMMENT_RE.search(sentence)):
             continue
         dates = [(m.start(), m.end(), d) for m in _DATE_RE.finditer(sentence) if (d := parse_date(m))]
         if not dates:
             continue
-        strong = _STRONG_RE.search(sentence)
         if strong:
             found = _date_after(dates, strong.end()) or _date_before(dates, strong.start())
             if found:

@@ -7,7 +7,8 @@ is read as a cross-reference and joined to that paragraph (with a warning), unle
 colon or ideographic space shows it is a real marker. Every other gap, repeat or step back in the
 numbering is kept and reported by `check_numbering`.
 
-Text before the first chapter, section or article is the preamble. Matter after the last article that
+Text before the first chapter, section or article is the preamble (a table of contents, chapters listed
+before the first article whose numbers then start again, stays in it). Matter after the last article that
 is clearly not part of it (annex or attachment headings, drafting explanations, contact blocks with
 e-mail or telephone, a translator's note, an issuing body followed by a date, a date alone) is one
 trailing provision; an annex heading followed by articles numbered from the start again opens the
@@ -56,12 +57,6 @@ _CONTACT_RE = re.compile(
     re.IGNORECASE,
 )
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_ISSUER_RE = re.compile(
-    r"(?:Administration|Ministry|Commission|Office|Bureau|Council|Agency|Department|Committee|Centre"
-    r"|Center|Authority|Regulator|Government|of\s+China|办公室|委员会|部|局|厅|院|中心|署|办)$"
-)
-
-
 # --- entry points -------------------------------------------------------------------------------
 
 
@@ -75,12 +70,13 @@ def split_document(doc: SourceDocument) -> SplitResult:
 
 
 def split_paragraphs(paragraphs: list[str]) -> SplitResult:
+    """Provisions, numbering warnings, title, deadline and language for cleaned paragraphs."""
     paras = [p.strip() for p in paragraphs if p and p.strip()]
     language = detect_language("\n".join(paras))
     if not paras:
         return SplitResult(provisions=[], warnings=[SplitWarning("The draft has no text.")])
     markers = promote_numbering([parse_marker(p) for p in paras])
-    body_start = next((i for i, m in enumerate(markers) if m is not None and m.kind in _STRUCTURE), None)
+    body_start = _body_start(markers)
     if body_start is None:
         provisions = [SplitProvision("paragraph", p) for p in paras]
         renumber_paragraphs(provisions, language)
@@ -104,10 +100,8 @@ def split_paragraphs(paragraphs: list[str]) -> SplitResult:
     if trailing:
         provisions.append(SplitProvision("trailing", "\n".join(trailing)))
     renumber_paragraphs(provisions, language)
-    deadline = (
-        detect_deadline("\n".join(preamble)) or detect_deadline("\n".join(trailing))
-        or detect_deadline("\n".join(paras))
-    )
+    # The deadline is announced around the draft, not in its articles.
+    deadline = detect_deadline("\n".join(preamble)) or detect_deadline("\n".join(trailing))
     return SplitResult(
         provisions=provisions,
         warnings=[SplitWarning(note) for note in notes] + check_numbering(provisions),
@@ -115,6 +109,24 @@ def split_paragraphs(paragraphs: list[str]) -> SplitResult:
         deadline=deadline,
         language=language,
     )
+
+
+def _body_start(markers: list[Marker | None]) -> int | None:
+    """The first chapter, section or article; past a table of contents (chapters listed before the
+    first article whose numbers start again)."""
+    start = next((i for i, m in enumerate(markers) if m is not None and m.kind in _STRUCTURE), None)
+    if start is None:
+        return None
+    first_article = next((i for i, m in enumerate(markers) if m is not None and m.kind == "article"), len(markers))
+    highest: int | None = None
+    for i in range(start, first_article):
+        m = markers[i]
+        if m is None or m.kind != "chapter" or m.value is None:
+            continue
+        if highest is not None and m.value <= highest:
+            start = i  # the contents listed the chapters; the draft starts again here
+        highest = m.value if highest is None else max(highest, m.value)
+    return start
 
 
 # --- article-like numbering ---------------------------------------------------------------------
@@ -210,10 +222,8 @@ def _is_trailing_start(text: str, following: str | None) -> bool:
         return True
     if is_date_only(text):
         return True
-    return (
-        following is not None and is_date_only(following) and len(text) <= 80
-        and not ends_sentence(text) and _ISSUER_RE.search(text) is not None
-    )
+    # An issuing body over the date of issue: "Cyberspace Administration of China" / "May 28, 2019".
+    return following is not None and is_date_only(following) and len(text) <= 80 and is_heading_like(text)
 
 
 # --- building provisions ------------------------------------------------------------------------
@@ -319,7 +329,7 @@ def build_provisions(
             if (
                 next_marker is not None and next_marker.kind == "article" and next_marker.heading is None
                 and not next_marker.rest.startswith(("(", "（", "[", "【")) and is_heading_like(text)
-                and (last is None or not prev_is_body or ends_sentence(last.text))
+                and last is not None and (not prev_is_body or ends_sentence(last.text))
             ):
                 pending_heading = _strip_brackets(text)  # a heading line above its article
                 prev_is_body = False

@@ -1,0 +1,283 @@
+"""Lines -> paragraphs (comments.importing.cleaning.clean)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from comments.importing.cleaning import clean, is_page_number, normalise_spaces
+from comments.importing.document import Line, SourceDocument
+
+
+def read_draft(name: str) -> str:
+    return (Path(__file__).parent.parent / "data" / "drafts" / name).read_text(encoding="utf-8")
+
+
+def text_doc(text: str, *, wrapped: bool | None = None) -> SourceDocument:
+    return SourceDocument(lines=tuple(Line(t) for t in text.split("\n")), kind="text", wrapped=wrapped)
+
+
+def paged_doc(pages: list[list[str]], *, wrapped: bool | None = True) -> SourceDocument:
+    lines = tuple(Line(text, page=number) for number, page in enumerate(pages, start=1) for text in page)
+    return SourceDocument(lines=lines, kind="pdf", wrapped=wrapped)
+
+
+def paragraphs(text: str, *, wrapped: bool | None = None) -> list[str]:
+    return clean(text_doc(text, wrapped=wrapped))[0]
+
+
+# --- page furniture ---
+
+
+@pytest.mark.parametrize(
+    "line", ["3", "- 3 -", "— 3 —", "Page 3", "page 3 of 40", "Page 3 of 40", "第3页", "第 3 页", "3/40", "３"]
+)
+def test_page_number_lines_are_dropped(line: str) -> None:
+    assert is_page_number(line)
+    assert paragraphs(f"Article 1 Operators shall comply.\n{line}\nArticle 2 Providers shall comply.") == [
+        "Article 1 Operators shall comply.",
+        "Article 2 Providers shall comply.",
+    ]
+
+
+@pytest.mark.parametrize("line", ["2019年7月22日", "(3)", "Article 3", "3.", "30 working days", "12345"])
+def test_lines_that_only_look_numeric_are_kept(line: str) -> None:
+    assert not is_page_number(line)
+
+
+def test_running_header_repeated_on_pages_is_dropped_and_reported() -> None:
+    body = ["Article {n} Operators shall keep logs for six months and report incidents promptly to the",
+            "competent department in accordance with the law."]
+    pages = [
+        ["Measures on Logs (Draft for Comment)", *[line.format(n=1) for line in body]],
+        *[
+            ["Measures on Logs (Draft for Comment)", *[line.format(n=n) for line in body], f"Page {n} of 4"]
+            for n in (2, 3, 4)
+        ],
+    ]
+    result, warnings = clean(paged_doc(pages))
+    assert "Measures on Logs (Draft for Comment)" not in result
+    assert result[0].startswith("Article 1 Operators")
+    assert len(result) == 4
+    assert warnings == [
+        'Removed the running header or footer "Measures on Logs (Draft for Comment)" (on 4 of 4 pages).'
+    ]
+
+
+def test_running_footer_differing_only_in_its_page_number_is_dropped() -> None:
+    pages = [
+        [f"Article {n} The operator shall act.", f"CAC draft — version of 2019, sheet {n}"] for n in range(1, 5)
+    ]
+    result, _ = clean(paged_doc(pages, wrapped=False))
+    assert result == [f"Article {n} The operator shall act." for n in range(1, 5)]
+
+
+def test_form_feeds_give_pages_for_running_headers() -> None:
+    page = "Unofficial translation\nArticle {n} The operator shall act.\n- {n} -"
+    text = "\f".join(page.format(n=n) for n in range(1, 4))
+    assert paragraphs(text) == [f"Article {n} The operator shall act." for n in range(1, 4)]
+
+
+def test_a_line_repeated_mid_page_is_not_a_header() -> None:
+    pages = [["Title line", "Article 1 Text.", "Other circumstances.", "More text.", "End."],
+             ["Next page", "Article 2 Text.", "Other circumstances.", "More text.", "Last."]]
+    result, warnings = clean(paged_doc(pages, wrapped=False))
+    assert result.count("Other circumstances.") == 2
+    assert warnings == []
+
+
+# --- joining wrapped lines ---
+
+
+WRAPPED = """Article 1 These Measures are formulated in accordance with the Cybersecurity Law of
+the People's Republic of China so as to improve the security and controllability of
+network products and services and to prevent supply chain risks in critical sectors.
+Article 2 Operators shall, when purchasing network products, act in accordance with
+Article 21 of the Cybersecurity Law and the relevant national standards and rules.
+(1) the first item, which is long enough to wrap onto the next line of the page at
+the right margin;
+(2) the second item."""
+
+
+def test_wrapped_lines_are_joined_but_markers_start_paragraphs() -> None:
+    assert paragraphs(WRAPPED, wrapped=True) == [
+        "Article 1 These Measures are formulated in accordance with the Cybersecurity Law of the People's "
+        "Republic of China so as to improve the security and controllability of network products and services "
+        "and to prevent supply chain risks in critical sectors.",
+        "Article 2 Operators shall, when purchasing network products, act in accordance with Article 21 of the "
+        "Cybersecurity Law and the relevant national standards and rules.",
+        "(1) the first item, which is long enough to wrap onto the next line of the page at the right margin;",
+        "(2) the second item.",
+    ]
+
+
+def test_wrapping_is_detected_when_unknown() -> None:
+    assert paragraphs(WRAPPED, wrapped=None) == paragraphs(WRAPPED, wrapped=True)
+
+
+def test_docx_paragraphs_are_never_joined() -> None:
+    assert paragraphs(WRAPPED, wrapped=False) == WRAPPED.split("\n")
+
+
+def test_web_text_with_long_lines_is_not_glued() -> None:
+    text = read_draft("en_web_paste_ai_measures.txt")
+    result = paragraphs(text)
+    expected = [line.strip() for line in text.split("\n") if line.strip()]
+    assert result == expected
+
+
+def test_unexpected_article_number_after_a_cut_sentence_is_joined_as_a_reference() -> None:
+    text = (
+        "Article 4 Operators of critical information infrastructure shall comply with the requirements of\n"
+        "Article 35. The review shall be completed within thirty working days of the application and\n"
+        "the result shall be notified in writing.\n"
+        "Article 5 Providers shall comply."
+    )
+    assert paragraphs(text, wrapped=True) == [
+        "Article 4 Operators of critical information infrastructure shall comply with the requirements of "
+        "Article 35. The review shall be completed within thirty working days of the application and the result "
+        "shall be notified in writing.",
+        "Article 5 Providers shall comply.",
+    ]
+
+
+def test_nothing_joins_onto_a_heading_line() -> None:
+    text = (
+        "Chapter 2 Security Obligations of Network Operators and Providers of Products\n"
+        "Network operators shall take technical measures to ensure the security of their networks and\n"
+        "Article 6\n"
+        "Scope of application\n"
+        "These Measures apply."
+    )
+    result = paragraphs(text, wrapped=True)
+    assert result[0] == "Chapter 2 Security Obligations of Network Operators and Providers of Products"
+    assert "Article 6" in result
+    assert result[-2:] == ["Scope of application", "These Measures apply."]
+
+
+def test_short_lines_without_punctuation_stay_apart() -> None:
+    text = (
+        "Contact: Network Security Bureau\n"
+        "Tel: 010-5589 0000\n"
+        "Article 1 These Measures are formulated in accordance with the Cybersecurity Law of\n"
+        "the People's Republic of China so as to improve the security of network products."
+    )
+    result = paragraphs(text, wrapped=True)
+    assert result[:2] == ["Contact: Network Security Bureau", "Tel: 010-5589 0000"]
+
+
+def test_title_broken_after_a_function_word_is_joined() -> None:
+    assert paragraphs("Measures for Security Review of\nNetwork Products\nArticle 1 Text.", wrapped=True) == [
+        "Measures for Security Review of Network Products",
+        "Article 1 Text.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "joined"),
+    [
+        ("and to ensure pro-", "tection of data.", "and to ensure protection of data."),
+        ("promote cross-", "border data flows.", "promote cross-border data flows."),
+        ("conduct a self-", "assessment each year.", "conduct a self-assessment each year."),
+        ("under the Anti-", "Monopoly Law.", "under the Anti-Monopoly Law."),
+        ("in the years 2019-", "2020.", "in the years 2019-2020."),
+        ("products and ser\u00ad", "vices.", "products and services."),
+        ("the State — a", "body.", "the State — a body."),
+    ],
+)
+def test_hyphens_at_line_ends(first: str, second: str, joined: str) -> None:
+    filler = "Article 1 Network operators shall take technical measures and other necessary measures"
+    result = paragraphs(f"{filler}\n{first}\n{second}", wrapped=True)
+    assert result == [f"{filler} {joined}"]
+
+
+def test_a_hyphenated_compound_the_document_uses_elsewhere_keeps_its_hyphen() -> None:
+    text = (
+        "Article 1 Operators shall classify data by sensitivity and keep personally identifiable\n"
+        "records in a well-\n"
+        "known format; a well-known format is one that is published.\n"
+    )
+    assert paragraphs(text, wrapped=True) == [
+        "Article 1 Operators shall classify data by sensitivity and keep personally identifiable records in a "
+        "well-known format; a well-known format is one that is published."
+    ]
+
+
+def test_chinese_lines_join_without_spaces_and_stay_byte_identical() -> None:
+    text = (
+        "　　第九条　关键信息基础设施的运营者应当依照《中华人民共和国网络安全法》\n"
+        "第二十一条的规定，建立健全网络产品安全漏洞信息接收和处置制度，并优先采购安\n"
+        "全可信的网络产品。\n"
+        "　　第十条　网络运营者应当在境内存储网络产品安全漏洞相关信息。"
+    )
+    assert paragraphs(text, wrapped=True) == [
+        "第九条　关键信息基础设施的运营者应当依照《中华人民共和国网络安全法》第二十一条的规定，"
+        "建立健全网络产品安全漏洞信息接收和处置制度，并优先采购安全可信的网络产品。",
+        "第十条　网络运营者应当在境内存储网络产品安全漏洞相关信息。",
+    ]
+
+
+def test_blank_lines_between_every_line_are_ignored() -> None:
+    text = (
+        "Article 2 (Scope) The Regulations apply to the cybersecurity classified protection work and\n\n"
+        "relevant supervision and management work over the networks constructed, operated,\n\n"
+        "maintained and used within the territory, but not to networks of individuals.\n\n"
+        "Article 3 (Principles) The State implements the classified protection scheme."
+    )
+    assert paragraphs(text) == [
+        "Article 2 (Scope) The Regulations apply to the cybersecurity classified protection work and relevant "
+        "supervision and management work over the networks constructed, operated, maintained and used within "
+        "the territory, but not to networks of individuals.",
+        "Article 3 (Principles) The State implements the classified protection scheme.",
+    ]
+
+
+def test_blank_lines_after_paragraph_ends_separate_paragraphs() -> None:
+    text = (
+        "Operators shall keep logs of network operations for a period that is no shorter than six\n"
+        "months.\n\n"
+        "Providers shall notify users of defects as soon as the defect is confirmed by the provider\n"
+        "or a third party.\n\n"
+        "Short line\n\n"
+        "Another paragraph that is long enough to be wrapped across two lines of the page by the\n"
+        "printer."
+    )
+    assert paragraphs(text) == [
+        "Operators shall keep logs of network operations for a period that is no shorter than six months.",
+        "Providers shall notify users of defects as soon as the defect is confirmed by the provider or a third "
+        "party.",
+        "Short line",
+        "Another paragraph that is long enough to be wrapped across two lines of the page by the printer.",
+    ]
+
+
+# --- spaces and characters ---
+
+
+def test_spaces_are_normalised_and_quotes_kept() -> None:
+    assert normalise_spaces("  Article\u00a06\u2009 (Scope)\t“secure\u202fand  trusted”\u200b ") == (
+        "Article 6 (Scope) “secure and trusted”"
+    )
+    assert normalise_spaces("\u3000\u3000第一条\u3000\u3000为了规范「数据」") == "第一条\u3000为了规范「数据」"
+    assert normalise_spaces("soft\u00adhyphen") == "softhyphen"
+
+
+def test_empty_lines_and_stray_leading_spaces_go() -> None:
+    assert paragraphs("\n\n   Article 6 Text.\n\n\n Article 7 Text.\n", wrapped=False) == [
+        "Article 6 Text.",
+        "Article 7 Text.",
+    ]
+
+
+def test_main_sample_loses_its_page_furniture() -> None:
+    result, warnings = clean(text_doc(read_draft("en_network_products_measures.txt")))
+    joined = "\n".join(result)
+    for furniture in ("- 1 -", "Page 3 of 6", "Draft for Comment – Unofficial Translation", "\f"):
+        assert furniture not in joined
+    assert all(not p.isdigit() for p in result)
+    assert "protection of networks" in joined and "pro-" not in joined
+    assert "cross-border cooperation" in joined
+    assert warnings == [
+        'Removed the running header or footer "Draft for Comment – Unofficial Translation" (on 5 of 6 pages).'
+    ]

@@ -1,0 +1,164 @@
+"""Structural markers and numerals (comments.importing.markers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from comments.importing.markers import (
+    chinese_to_int,
+    display_width,
+    ends_sentence,
+    int_to_chinese,
+    is_heading_like,
+    looks_like_reference,
+    parse_item_label,
+    parse_marker,
+    parse_number,
+    roman_to_int,
+    words_to_int,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "number", "label", "heading", "rest"),
+    [
+        ("Article 1", "article", "1", "Article 1", None, ""),
+        ("Article 1 (Scope)", "article", "1", "Article 1", "Scope", ""),
+        ("Article 1 [Scope of Application] These apply.", "article", "1", "Article 1", "Scope of Application",
+         "These apply."),
+        ("Article 1: These Measures apply.", "article", "1", "Article 1", None, "These Measures apply."),
+        ("Article 1. These Measures apply.", "article", "1", "Article 1", None, "These Measures apply."),
+        ("Art. 29 Operators shall comply.", "article", "29", "Art. 29", None, "Operators shall comply."),
+        ("ARTICLE 3", "article", "3", "ARTICLE 3", None, ""),
+        ("Article 1 【Heading】 Body.", "article", "1", "Article 1", "Heading", "Body."),
+        ("Article 7 – Scope", "article", "7", "Article 7", None, "Scope"),
+        ("Article XII The State", "article", "12", "Article XII", None, "The State"),
+        ("第一条　为了规范", "article", "1", "第一条", None, "为了规范"),
+        ("第1条 为了规范", "article", "1", "第1条", None, "为了规范"),
+        ("第１条　为了规范", "article", "1", "第１条", None, "为了规范"),
+        ("第二十九条　本办法", "article", "29", "第二十九条", None, "本办法"),
+        ("第一百零五条　本办法", "article", "105", "第一百零五条", None, "本办法"),
+        ("第十二条【适用范围】本办法适用于", "article", "12", "第十二条", "适用范围", "本办法适用于"),
+        ("第十二条（适用范围）本办法适用于", "article", "12", "第十二条", "适用范围", "本办法适用于"),
+        ("Chapter 3 Network Security Protection", "chapter", "3", "Chapter 3", None, "Network Security Protection"),
+        ("Chapter I General Provisions", "chapter", "1", "Chapter I", None, "General Provisions"),
+        ("Chapter One", "chapter", "1", "Chapter One", None, ""),
+        ("CHAPTER TWENTY-ONE FINAL PROVISIONS", "chapter", "21", "CHAPTER TWENTY-ONE", None, "FINAL PROVISIONS"),
+        ("CHAPTER 3", "chapter", "3", "CHAPTER 3", None, ""),
+        ("第一章　总则", "chapter", "1", "第一章", None, "总则"),
+        ("Section 2 Principles", "section", "2", "Section 2", None, "Principles"),
+        ("第二节 数据出境", "section", "2", "第二节", None, "数据出境"),
+        ("(i) a data security officer;", "item", "i", "(i)", None, "a data security officer;"),
+        ("(1) the name of the operator;", "item", "1", "(1)", None, "the name of the operator;"),
+        ("1. Routers", "item", "1", "1.", None, "Routers"),
+        ("(a) providing patches;", "item", "a", "(a)", None, "providing patches;"),
+        ("a) the volume of data", "item", "a", "a)", None, "the volume of data"),
+        ("（一）建立制度；", "item", "1", "（一）", None, "建立制度；"),
+        ("一、总体要求", "item", "1", "一、", None, "总体要求"),
+        ("1、总体要求", "item", "1", "1、", None, "总体要求"),
+        ("（1）网络运营者", "item", "1", "（1）", None, "网络运营者"),
+        ("（１２）网络运营者", "item", "12", "（１２）", None, "网络运营者"),
+        ("③ 其他情形", "item", "3", "③", None, "其他情形"),
+        ("【适用范围】", "heading", None, "【适用范围】", "适用范围", ""),
+        ("【Scope】", "heading", None, "【Scope】", "Scope", ""),
+    ],
+)
+def test_parse_marker_reads_kind_number_label_heading_and_rest(
+    text: str, kind: str, number: str | None, label: str, heading: str | None, rest: str
+) -> None:
+    marker = parse_marker(text)
+    assert marker is not None
+    assert (marker.kind, marker.number, marker.label, marker.heading, marker.rest) == (
+        kind, number, label, heading, rest,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Article 21 of the Cybersecurity Law, operators shall",
+        "Article 6 herein, operators",
+        "Article 5, paragraph 2 applies",
+        "Article 5(1) of the Law",
+        "Article 12 and Article 13 apply",
+        "Article 9 above",
+        "Articles 12 and 13",
+        "Article 5.1 applies",
+        "article 5 applies",
+        "Chapter 3 of these Measures",
+        "Section 2 below",
+        "第二十一条的规定，",
+        "第五条第二款",
+        "第十条、第十一条",
+        "(2) of this Article",
+        "(1) and (2) apply",
+        "(1) to (3) apply",
+        "1.5 million users",
+        "Measures for the Administration",
+        "[1]",
+    ],
+)
+def test_cross_references_and_ordinary_text_are_not_markers(text: str) -> None:
+    assert parse_marker(text) is None
+
+
+def test_a_colon_or_bracketed_heading_makes_a_marker_explicit() -> None:
+    assert parse_marker("Article 5: These Measures").explicit
+    assert parse_marker("Article 5 (Scope) These Measures").explicit
+    assert parse_marker("第五条　本办法").explicit
+    assert not parse_marker("Article 5. These Measures").explicit  # "...under Article 5. These" reads the same
+    assert not parse_marker("Article 5 These Measures").explicit
+
+
+def test_ambiguous_roman_or_letter_items_carry_both_readings() -> None:
+    assert parse_marker("(i) text").styles == ("paren_roman", "paren_lower")
+    assert parse_marker("(v) text").styles == ("paren_lower", "paren_roman")
+    assert parse_marker("(ii) text").styles == ("paren_roman",)
+    assert parse_marker("(b) text").styles == ("paren_lower",)
+    assert parse_item_label("(iv)").value == 4
+    assert parse_item_label("b)").number == "b"
+    assert parse_item_label("(2) text") is None  # a label alone, nothing after it
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ("29", 29), ("２９", 29), ("IV", 4), ("xii", 12), ("MMM", 3000), ("MCMXCIX", 1999),
+        ("One", 1), ("Twelve", 12), ("Twenty-One", 21), ("ninety nine", 99), ("Hundred", 100),
+        ("One Hundred and Five", 105), ("十", 10), ("十二", 12), ("二十九", 29), ("一百零五", 105),
+        ("两百", 200), ("一千零一", 1001), ("二〇一九", 2019), ("⑫", 12),
+    ],
+)
+def test_parse_number_reads_every_numeral_system(token: str, value: int) -> None:
+    assert parse_number(token) == value
+
+
+@pytest.mark.parametrize("token", ["IIII", "VV", "abc", "二三十", "十十", ""])
+def test_parse_number_rejects_malformed_numerals(token: str) -> None:
+    assert parse_number(token) is None
+
+
+def test_numeral_helpers_agree_with_each_other() -> None:
+    assert roman_to_int("mmxix") == 2019
+    assert words_to_int("Fifty-Five") == 55
+    assert chinese_to_int("三") == 3
+    for value in (1, 10, 11, 20, 29, 100, 105, 110, 999, 1001, 2019):
+        assert chinese_to_int(int_to_chinese(value)) == value
+    assert int_to_chinese(29) == "二十九"
+    assert int_to_chinese(105) == "一百零五"
+
+
+def test_text_tests() -> None:
+    assert ends_sentence("as follows:")
+    assert ends_sentence("“secure and trusted”.")
+    assert ends_sentence("制定本办法。")
+    assert not ends_sentence("in accordance with")
+    assert not ends_sentence("see Art.")  # an abbreviation
+    assert is_heading_like("General Provisions")
+    assert is_heading_like("适用范围")
+    assert not is_heading_like("These Measures apply.")
+    assert not is_heading_like("Measures for the Security Review of")
+    assert display_width("ab第一") == 6
+    assert looks_like_reference("Article 21 of the Law")
+    assert looks_like_reference("第二十一条的规定")
+    assert not looks_like_reference("Articles of association")

@@ -1,0 +1,510 @@
+"""Paragraphs -> provisions (comments.importing.splitter) and their outline (comments.importing.tree)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from comments.importing.document import Line, SourceDocument, SplitProvision, SplitResult, SplitWarning
+from comments.importing.splitter import check_numbering, split_document, split_paragraphs
+from comments.importing.tree import parent_indexes
+
+
+def read_draft(name: str) -> str:
+    return (Path(__file__).parent.parent / "data" / "drafts" / name).read_text(encoding="utf-8")
+
+
+def split_text(text: str, *, wrapped: bool | None = None) -> SplitResult:
+    doc = SourceDocument(lines=tuple(Line(t) for t in text.split("\n")), kind="text", wrapped=wrapped)
+    return split_document(doc)
+
+
+def split_draft(name: str, *, wrapped: bool | None = None) -> SplitResult:
+    return split_text(read_draft(name), wrapped=wrapped)
+
+
+def outline(result: SplitResult) -> list[tuple[str, str | None, str | None, str | None]]:
+    return [(p.kind, p.number, p.label, p.heading) for p in result.provisions]
+
+
+def by_label(result: SplitResult, label: str) -> str:
+    return next(p.text for p in result.provisions if p.label == label)
+
+
+# --- 1. the English translation, PDF-like ---
+
+EN_MAIN = "en_network_products_measures.txt"
+EN_MAIN_OUTLINE = [
+    ("preamble", None, None, None),
+    ("chapter", "1", "Chapter 1", "General Provisions"),
+    ("article", "1", "Article 1", "Purpose and Basis"),
+    ("article", "2", "Article 2", "Scope of Application"),
+    ("paragraph", "2", "Paragraph 2", None),
+    ("article", "3", "Article 3", "Definitions"),
+    ("item", "1", "(1)", None),
+    ("item", "2", "(2)", None),
+    ("item", "3", "(3)", None),
+    ("item", "a", "(a)", None),
+    ("item", "b", "(b)", None),
+    ("article", "4", "Article 4", "Principles"),
+    ("article", "5", "Article 5", "Responsibilities"),
+    ("chapter", "2", "Chapter 2", "Security Obligations of Network Operators"),
+    ("article", "6", "Article 6", "Procurement Requirements"),
+    ("paragraph", "2", "Paragraph 2", None),
+    ("article", "7", "Article 7", "Contractual Obligations"),
+    ("item", "1", "(1)", None),
+    ("item", "2", "(2)", None),
+    ("item", "a", "(a)", None),
+    ("item", "b", "(b)", None),
+    ("item", "3", "(3)", None),
+    ("article", "8", "Article 8", "Data Localization"),
+    ("article", "9", "Article 9", "Security Incidents"),
+    ("article", "10", "Article 10", "Records"),
+    ("chapter", "3", "Chapter 3", "Security Obligations of Providers"),
+    ("article", "11", "Article 11", "Security Design"),
+    ("article", "12", "Article 12", "Remote Maintenance"),
+    ("article", "13", "Article 13", "Source Code"),
+    ("article", "14", "Article 14", "Vulnerability Disclosure"),
+    ("article", "15", "Article 15", "Supply Continuity"),
+    ("chapter", "4", "Chapter 4", "Security Review"),
+    ("article", "16", "Article 16", "Review Body"),
+    ("article", "17", "Article 17", "Factors"),
+    ("item", "1", "(1)", None),
+    ("item", "2", "(2)", None),
+    ("item", "3", "(3)", None),
+    ("item", "4", "(4)", None),
+    ("article", "18", "Article 18", "Procedure"),
+    ("article", "19", "Article 19", "Third-Party Assessment"),
+    ("article", "20", "Article 20", "Results"),
+    ("chapter", "5", "Chapter 5", "Legal Liability"),
+    ("article", "21", "Article 21", "Liability of Operators"),
+    ("article", "22", "Article 22", "Liability of Providers"),
+    ("article", "23", "Article 23", "Liability of Staff"),
+    ("chapter", "6", "Chapter 6", "Supplementary Provisions"),
+    ("article", "24", "Article 24", "Interpretation"),
+    ("article", "25", "Article 25", "Effective Date"),
+    ("trailing", None, None, None),
+]
+
+
+@pytest.mark.parametrize("wrapped", [None, True])
+def test_main_english_draft_splits_into_its_provisions(wrapped: bool | None) -> None:
+    result = split_draft(EN_MAIN, wrapped=wrapped)
+    assert outline(result) == EN_MAIN_OUTLINE
+    assert result.title == (
+        "Measures for the Security Administration of Network Products and Services (Draft for Comment)"
+    )
+    assert result.deadline == date(2019, 6, 18)
+    assert result.language == "en"
+    assert [w.message for w in result.warnings] == [
+        'Removed the running header or footer "Draft for Comment – Unofficial Translation" (on 5 of 6 pages).'
+    ]
+
+
+def test_main_english_draft_keeps_cross_references_inside_their_articles() -> None:
+    result = split_draft(EN_MAIN)
+    assert by_label(result, "Article 7").startswith(
+        "Network operators shall, pursuant to Article 6 herein, require providers"
+    )
+    item_4 = by_label(result, "(4)")
+    assert item_4 == (
+        "other risks that may endanger national security, as provided in Article 21 of the Cybersecurity Law "
+        "and the relevant administrative regulations."
+    )
+    assert "in accordance with the rules provided in Articles 12 and 13 and" in by_label(result, "Article 14")
+    assert by_label(result, "Article 21").endswith("in accordance with Article 65 of the Cybersecurity Law.")
+    assert sum(p.kind == "article" for p in result.provisions) == 25
+
+
+def test_main_english_draft_text_is_clean() -> None:
+    result = split_draft(EN_MAIN)
+    texts = "\n".join(p.text for p in result.provisions)
+    assert "maintenance and protection of networks" in texts  # "pro-" / "tection"
+    assert "cross-border cooperation" in texts
+    assert by_label(result, "Article 6") == (
+        "When procuring network products and services, network operators shall assess the security risks that "
+        "the products and services may bring and shall give priority to products and services that are “secure "
+        "and trusted”."
+    )
+    assert "within 30 working days" in by_label(result, "Article 18")  # NBSP folded
+    assert "\u00a0" not in texts and "\f" not in texts and "  " not in texts
+    assert "Unofficial Translation" not in texts.replace("Unofficial translation prepared", "")
+
+
+def test_main_english_draft_preamble_and_trailing_matter() -> None:
+    result = split_draft(EN_MAIN)
+    preamble = result.provisions[0].text.split("\n")
+    assert preamble[:3] == [
+        "Unofficial translation prepared for member review",
+        "Measures for the Security Administration of Network Products and Services (Draft for Comment)",
+        "Cyberspace Administration of China",
+    ]
+    assert preamble[-1].endswith("The deadline for commenting is June 18, 2019.")
+    assert result.provisions[-1].text.split("\n") == [
+        "Contact: Network Security Coordination Bureau, Cyberspace Administration of China",
+        "Tel: 010-5589 0000 Fax: 010-5589 0001",
+        "Email: productsecurity@example.gov.cn",
+        "Annex 1 Catalogue of Key Network Equipment and Specialized Cybersecurity Products",
+        "1. Routers with a total switching capacity of 2.4 Tbps or more",
+        "2. Switches with a total switching capacity of 30 Tbps or more",
+        "3. Firewalls with a throughput of 80 Gbps or more",
+    ]
+    assert by_label(result, "Article 25").endswith("are repealed at the same time.")
+
+
+def test_main_english_draft_outline() -> None:
+    parents = parent_indexes(split_draft(EN_MAIN).provisions)
+    assert parents == [
+        None,  # preamble
+        None, 1, 1, 3, 1, 5, 5, 5, 8, 8, 1, 1,  # Chapter 1; Article 2's paragraph; (a)(b) under (3)
+        None, 13, 14, 13, 16, 16, 18, 18, 16, 13, 13, 13,  # Chapter 2
+        None, 25, 25, 25, 25, 25,  # Chapter 3
+        None, 31, 31, 33, 33, 33, 33, 31, 31, 31,  # Chapter 4
+        None, 41, 41, 41,  # Chapter 5
+        None, 45, 45,  # Chapter 6
+        None,  # trailing
+    ]
+
+
+@pytest.mark.parametrize(
+    ("labels", "parents"),
+    [
+        (["(1)", "(a)", "(b)", "(2)"], [0, 1, 1, 0]),
+        (["(a)", "(i)", "(ii)", "(b)"], [0, 1, 1, 0]),  # "(i)" opening a list under "(a)" is roman
+        (["(h)", "(i)", "(j)"], [0, 0, 0]),  # ... and a letter when it continues the run
+        (["h.", "i.", "j."], [0, 0, 0]),
+        (["(iv)", "(v)", "(vi)"], [0, 0, 0]),
+        (["1.", "(1)", "(a)", "(2)", "2."], [0, 1, 2, 1, 0]),
+        (["（一）", "1.", "2.", "（二）"], [0, 1, 1, 0]),
+    ],
+)
+def test_item_nesting(labels: list[str], parents: list[int]) -> None:
+    provisions = [SplitProvision("article", "Text:", "1", "Article 1")] + [
+        SplitProvision("item", "text;", label.strip("().（）"), label) for label in labels
+    ]
+    assert parent_indexes(provisions) == [None, *parents]
+
+
+def test_items_after_a_paragraph_belong_to_it() -> None:
+    provisions = [
+        SplitProvision("chapter", "", "1", "Chapter 1", "General"),
+        SplitProvision("section", "", "1", "Section 1", "Scope"),
+        SplitProvision("article", "Text.", "1", "Article 1"),
+        SplitProvision("paragraph", "Operators shall:", "2", "Paragraph 2"),
+        SplitProvision("item", "report;", "1", "(1)"),
+        SplitProvision("paragraph", "More.", "3", "Paragraph 3"),
+        SplitProvision("trailing", "Annex"),
+    ]
+    assert parent_indexes(provisions) == [None, 0, 1, 2, 3, 2, None]
+
+
+# --- 2. the Chinese original ---
+
+ZH = "zh_vulnerability_measures.txt"
+
+
+def test_chinese_draft_splits_and_keeps_its_text_byte_identical() -> None:
+    result = split_draft(ZH)
+    kinds = [p.kind for p in result.provisions]
+    assert kinds.count("article") == 14 and kinds.count("chapter") == 4 and kinds.count("item") == 8
+    assert outline(result)[:3] == [
+        ("preamble", None, None, None),
+        ("chapter", "1", "第一章", "总则"),
+        ("article", "1", "第一条", None),
+    ]
+    assert [p.label for p in result.provisions if p.kind == "item"][:4] == ["（一）", "（二）", "（三）", "（四）"]
+    assert by_label(result, "第九条") == (
+        "关键信息基础设施的运营者应当依照《中华人民共和国网络安全法》第二十一条的规定，"
+        "建立健全网络产品安全漏洞信息接收和处置制度，并优先采购安全可信的网络产品。"
+    )
+    assert by_label(result, "第十条") == (
+        "网络运营者应当在境内存储网络产品安全漏洞相关信息，不得向境外提供未公开的安全漏洞信息。"
+    )
+    assert by_label(result, "第三条").endswith("公安部负责网络产品安全漏洞监督管理。")
+    numbers = [p.number for p in result.provisions if p.kind == "article"]
+    assert numbers == [str(n) for n in range(1, 15)]
+    assert result.warnings == []
+
+
+def test_chinese_draft_metadata() -> None:
+    result = split_draft(ZH)
+    assert result.title == "网络产品安全漏洞管理办法（征求意见稿）"
+    assert result.deadline == date(2019, 7, 22)
+    assert result.language == "zh"
+    assert "反馈意见截止时间为2019年7月22日。" in result.provisions[0].text.split("\n")
+
+
+# --- 3. "Art. 1", "【Heading】", "Chapter I", "Section 1"; "Article 1:", "Chapter One" ---
+
+
+def test_art_style_draft_with_bracket_headings_and_sections() -> None:
+    result = split_draft("en_data_regulations_art_style.txt")
+    assert outline(result)[:10] == [
+        ("preamble", None, None, None),
+        ("chapter", "1", "Chapter I", "General Provisions"),
+        ("section", "1", "Section 1", "Purpose and Scope"),
+        ("article", "1", "Art. 1", "Purpose"),
+        ("article", "2", "Art. 2", "Scope"),
+        ("paragraph", "2", "Paragraph 2", None),
+        ("section", "2", "Section 2", "Principles"),
+        ("article", "3", "Art. 3", "Categorized and graded protection"),
+        ("article", "4", "Art. 4", "Accountability"),
+        ("chapter", "2", "Chapter II", "General Rules for Data Processing"),
+    ]
+    assert by_label(result, "Art. 3").startswith("The State establishes")
+    assert result.deadline == date(2021, 12, 13)
+    assert result.title == "Regulations on Network Data Security Management (Draft for Comment)"
+    assert result.warnings == []
+
+
+def test_art_style_draft_outline_tells_letters_from_roman_numerals() -> None:
+    result = split_draft("en_data_regulations_art_style.txt")
+    provisions = result.provisions
+    parents = parent_indexes(provisions)
+    art_7 = next(i for i, p in enumerate(provisions) if p.label == "Art. 7")
+    letters = list(range(art_7 + 1, art_7 + 11))
+    assert [provisions[i].label for i in letters] == [f"({c})" for c in "abcdefghij"]
+    assert {parents[i] for i in letters} == {art_7}  # "(i)" after "(h)" is a letter, not a sub-item
+    art_8 = next(i for i, p in enumerate(provisions) if p.label == "Art. 8")
+    labels = [provisions[i].label for i in range(art_8, art_8 + 6)]
+    assert labels == ["Art. 8", "(i)", "(ii)", "a)", "b)", "(iii)"]
+    assert parents[art_8 + 1 : art_8 + 6] == [art_8, art_8, art_8 + 2, art_8 + 2, art_8]
+    section_1 = 2
+    assert parents[section_1] == 1 and parents[section_1 + 1] == section_1
+
+
+def test_article_colon_draft_with_headings_on_their_own_lines() -> None:
+    result = split_draft("en_encryption_measures_article_colon.txt")
+    assert outline(result) == [
+        ("preamble", None, None, None),
+        ("chapter", "1", "CHAPTER ONE", "GENERAL PROVISIONS"),
+        ("article", "1", "Article 1", None),
+        ("article", "2", "Article 2", None),
+        ("article", "3", "ARTICLE 3", "Controlled Items"),
+        ("item", "1", "1.", None),
+        ("item", "2", "2.", None),
+        ("item", "3", "3.", None),
+        ("chapter", "2", "CHAPTER TWO", "LICENSING"),
+        ("article", "4", "Article 4", None),
+        ("article", "5", "Article 5", None),
+        ("chapter", "3", "Chapter Three", "Supervision"),
+        ("article", "6", "Article 6", None),
+        ("article", "7", "Article 7", None),
+    ]
+    assert by_label(result, "ARTICLE 3") == "The following commercial encryption items are subject to export control:"
+    assert by_label(result, "Article 4").startswith("Exporters shall apply")
+    assert result.deadline == date(2020, 8, 15)
+
+
+# --- 4. numbering problems ---
+
+
+def test_numbering_problems_are_reported_and_the_provisions_kept() -> None:
+    result = split_draft("en_numbering_problems.txt")
+    assert [p.number for p in result.provisions if p.kind == "article"] == [
+        "1", "2", "3", "4", "5", "6", "7", "9", "10", "10", "11", "12", "11",
+    ]
+    assert result.warnings == [
+        SplitWarning("Article 9 follows Article 7: Article 8 is missing.", 10),
+        SplitWarning("Article 10 follows Article 10: the number is repeated.", 12),
+        SplitWarning("Chapter 4 follows Chapter 2: Chapter 3 is missing.", 14),
+        SplitWarning("Article 11 follows Article 12: the numbering steps back.", 16),
+    ]
+
+
+def test_check_numbering_names_every_missing_number() -> None:
+    result = split_paragraphs(["Article 2 Text.", "Article 3 Text.", "Article 7 Text.", "Article 8 Text."])
+    assert [w.message for w in check_numbering(result.provisions)] == [
+        "The first article is Article 2: Article 1 is missing.",
+        "Article 7 follows Article 3: Articles 4 to 6 are missing.",
+    ]
+
+
+def test_sections_start_again_in_each_chapter() -> None:
+    result = split_paragraphs([
+        "Chapter 1 General", "Section 1 A", "Article 1 Text.", "Section 2 B", "Article 2 Text.",
+        "Chapter 2 Other", "Section 1 C", "Article 3 Text.",
+    ])
+    assert result.warnings == []
+
+
+# --- 5. pasted from a web page ---
+
+
+def test_web_paste_keeps_one_paragraph_per_line() -> None:
+    result = split_draft("en_web_paste_ai_measures.txt")
+    assert [p.kind for p in result.provisions] == (
+        ["preamble"] + ["article"] * 4 + ["item"] * 3 + ["article"] * 5
+    )
+    assert by_label(result, "Article 1").endswith("standardized application of generative artificial intelligence")
+    assert by_label(result, "Article 2").startswith("These Measures apply to the research")
+    heading = [p.heading for p in result.provisions if p.label == "Article 6"]
+    assert heading == ["Security assessment of new technologies and applications"]
+    assert result.deadline == date(2023, 5, 10)
+    assert result.warnings == []
+
+
+# --- context rules, trailing matter, article-like numbering ---
+
+
+def test_unexpected_number_after_a_cut_sentence_stays_in_the_text_with_a_note() -> None:
+    result = split_paragraphs([
+        "Article 1 Operators shall comply with the requirements of",
+        "Article 35. The review shall be completed in time.",
+        "Article 2 Providers shall comply.",
+    ])
+    assert outline(result) == [("article", "1", "Article 1", None), ("article", "2", "Article 2", None)]
+    assert result.provisions[0].text == (
+        "Operators shall comply with the requirements of Article 35. The review shall be completed in time."
+    )
+    assert result.warnings == [SplitWarning(
+        '"Article 35. The review shall be completed in time." was kept in the text before it, not read as '
+        "Article 35: the number is not the next one and the text before stops mid-sentence."
+    )]
+
+
+def test_a_paragraph_continuing_a_cut_sentence_is_joined() -> None:
+    result = split_paragraphs([
+        "Article 1 Operators shall, in accordance with",
+        "Article 21 of the Cybersecurity Law, keep logs.",
+        "Article 2 Providers shall comply.",
+    ])
+    assert result.provisions[0].text == (
+        "Operators shall, in accordance with Article 21 of the Cybersecurity Law, keep logs."
+    )
+    assert len(result.provisions) == 2
+
+
+def test_an_expected_number_opens_an_article_even_after_a_cut_sentence() -> None:
+    result = split_paragraphs(["Article 1 Scope of these Measures", "Article 2 Providers shall comply."])
+    assert [p.label for p in result.provisions] == ["Article 1", "Article 2"]
+
+
+def test_marker_alone_takes_the_next_paragraph_as_heading_or_text() -> None:
+    result = split_paragraphs([
+        "Article 1", "Purpose", "These Measures are formulated.", "Article 2", "[Deleted]",
+        "Article 3", "【适用范围】", "本办法适用于境内。", "【定义】", "Article 4 Text.",
+    ])
+    assert [(p.label, p.heading, p.text) for p in result.provisions] == [
+        ("Article 1", "Purpose", "These Measures are formulated."),
+        ("Article 2", None, "[Deleted]"),
+        ("Article 3", "适用范围", "本办法适用于境内。"),
+        ("Article 4", "定义", "Text."),
+    ]
+
+
+def test_chapter_heading_on_the_next_line() -> None:
+    result = split_paragraphs(["第一章", "总则", "第一条　为了规范。", "第二条　本办法适用于境内。"])
+    assert outline(result)[0] == ("chapter", "1", "第一章", "总则")
+    assert result.language == "zh"
+
+
+def test_chinese_paragraph_labels() -> None:
+    result = split_paragraphs(["第一条　为了规范网络产品安全漏洞管理。", "网络运营者应当遵守本办法。"])
+    assert outline(result) == [("article", "1", "第一条", None), ("paragraph", "2", "第二款", None)]
+
+
+@pytest.mark.parametrize(
+    "trailing",
+    [
+        ["Cyberspace Administration of China", "May 28, 2019"],
+        ["Ministry of Industry and Information Technology", "2019-05-28"],
+        ["国家互联网信息办公室", "2019年5月28日"],
+        ["附件：网络安全审查申报书"],
+        ["关于《网络安全审查办法（征求意见稿）》的起草说明", "一、起草背景"],
+        ["Explanation of the Draft", "The draft was prepared to implement the law."],
+        ["联系电话：010-12345678"],
+        ["Comments may be sent to comments@example.org"],
+        ["Translator's note: this translation is unofficial."],
+    ],
+)
+def test_matter_after_the_last_article_becomes_trailing(trailing: list[str]) -> None:
+    paragraphs = ["Article 1 Text.", "Article 2 These Measures take effect on June 1, 2019.", *trailing]
+    result = split_paragraphs(paragraphs)
+    assert [p.kind for p in result.provisions] == ["article", "article", "trailing"]
+    assert result.provisions[-1].text == "\n".join(trailing)
+    assert result.provisions[1].text == "These Measures take effect on June 1, 2019."
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        ["The Interim Measures issued on 1 May 2017 are repealed at the same time."],
+        ["Operators shall inform the competent department at:", "(1) the address of the department;"],
+        ["本办法由国家互联网信息办公室负责解释。"],
+    ],
+)
+def test_ordinary_last_article_paragraphs_are_not_trailing(last: list[str]) -> None:
+    result = split_paragraphs(["Article 1 Text.", "Article 2 These Measures take effect on June 1, 2019.", *last])
+    assert "trailing" not in [p.kind for p in result.provisions]
+    assert len(result.provisions) == 2 + len(last)
+
+
+def test_an_annex_with_its_own_articles_is_trailing() -> None:
+    result = split_paragraphs([
+        "Article 1 Text.", "Article 2 Text.", "Annex 1 Model Contract", "Article 1 The parties agree.",
+        "Article 2 The parties sign.",
+    ])
+    assert [p.kind for p in result.provisions] == ["article", "article", "trailing"]
+    assert result.warnings == []
+
+
+def test_without_article_markers_top_level_numbering_is_the_articles() -> None:
+    result = split_paragraphs([
+        "关于加强数据安全管理的指导意见（征求意见稿）", "为加强数据安全管理，现提出如下意见。",
+        "一、总体要求", "（一）指导思想。坚持总体国家安全观。", "（二）基本原则。", "1.坚持依法管理。",
+        "2.坚持分类分级。", "二、主要任务", "（一）建立数据分类分级制度。", "三、保障措施", "加强组织领导。",
+    ])
+    assert outline(result) == [
+        ("preamble", None, None, None),
+        ("article", "1", "一、", "总体要求"),
+        ("item", "1", "（一）", None),
+        ("item", "2", "（二）", None),
+        ("item", "1", "1.", None),
+        ("item", "2", "2.", None),
+        ("article", "2", "二、", "主要任务"),
+        ("item", "1", "（一）", None),
+        ("article", "3", "三、", "保障措施"),
+    ]
+    assert result.provisions[-1].text == "加强组织领导。"
+    parents = parent_indexes(result.provisions)
+    assert parents[2:6] == [1, 1, 3, 3]
+    assert result.title == "关于加强数据安全管理的指导意见（征求意见稿）"
+
+
+def test_a_table_of_contents_stays_in_the_preamble() -> None:
+    result = split_paragraphs([
+        "Data Security Law", "Contents", "Chapter I General Provisions", "Chapter II Data Security",
+        "Chapter I General Provisions", "Article 1 Text.", "Chapter II Data Security", "Article 2 Text.",
+    ])
+    assert result.provisions[0].text.split("\n") == [
+        "Data Security Law", "Contents", "Chapter I General Provisions", "Chapter II Data Security",
+    ]
+    assert [p.kind for p in result.provisions[1:]] == ["chapter", "article", "chapter", "article"]
+    assert result.warnings == []
+
+
+def test_with_article_markers_numbered_lines_are_items() -> None:
+    result = split_paragraphs(["Article 1 The following apply:", "1. first;", "2. second."])
+    assert [p.kind for p in result.provisions] == ["article", "item", "item"]
+
+
+def test_no_structure_gives_one_provision_per_paragraph() -> None:
+    result = split_paragraphs(["A statement on data.", "Another paragraph."])
+    assert outline(result) == [("paragraph", "1", "Paragraph 1", None), ("paragraph", "2", "Paragraph 2", None)]
+    assert result.warnings == [SplitWarning(
+        "No chapters, articles or numbered sections were found: each paragraph is a provision."
+    )]
+
+
+def test_reader_and_cleaner_warnings_are_carried() -> None:
+    doc = SourceDocument(
+        lines=(Line("Article 1 Text."),), kind="pdf", wrapped=True, warnings=("Page 3 had no text layer.",)
+    )
+    assert split_document(doc).warnings == [SplitWarning("Page 3 had no text layer.")]
+
+
+def test_empty_input() -> None:
+    assert split_paragraphs(["", "  "]).provisions == []
