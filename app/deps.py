@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.security import check_csrf
@@ -33,9 +34,12 @@ class Actor:
 
 
 def get_actor(session: Annotated[Session, Depends(get_session)]) -> Actor:
-    team, user = ensure_local_workspace(session)
-    if session.new or session.dirty:
+    try:
+        team, user = ensure_local_workspace(session)
         session.commit()  # first run: keep the local team even if the request itself stores nothing
+    except IntegrityError:  # a concurrent first request created it a moment ago
+        session.rollback()
+        team, user = ensure_local_workspace(session)
     assert team.id is not None and user.id is not None
     return Actor(user_id=user.id, team_id=team.id)
 
