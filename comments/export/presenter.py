@@ -1,0 +1,90 @@
+"""What a Word submission contains, independent of any ORM or web layer.
+
+The renderer only sees these frozen dataclasses. Text is sanitised here (characters XML 1.0 cannot hold are
+dropped) and span offsets, which point into the *unsanitised* provision text, stay correct because the text
+is cut at span boundaries first and each segment is sanitised on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Everything XML 1.0 allows: \t \n \r, U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF. The complement is
+# the C0 controls (other than \t \n \r), lone surrogates and U+FFFE/U+FFFF.
+_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Character offsets into the provision text; end is exclusive."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    provision_label: str | None
+    provision_heading: str | None
+    provision_text: str
+    spans: tuple[Span, ...]
+    comment: str
+    recommendation: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportDocument:
+    title: str
+    organisation: str | None
+    date_text: str | None
+    addressee: str | None
+    opening_paragraphs: tuple[str, ...]
+    rows: tuple[ExportRow, ...]
+    landscape: bool = False
+    font_name: str = "Times New Roman"
+    font_size_pt: float = 11
+
+
+def heading_line(row: ExportRow) -> str:
+    """Return e.g. 'Article 29 (Technical maintenance requirements)'; label or heading alone; '' if neither."""
+    label = (row.provision_label or "").strip()
+    heading = (row.provision_heading or "").strip()
+    if label and heading:
+        return f"{label} ({heading})"
+    return label or heading
+
+
+def sanitize_xml_text(text: str) -> tuple[str, int]:
+    """Drop characters XML 1.0 cannot hold; return the cleaned text and how many were dropped."""
+    return _XML_INVALID.subn("", text)
+
+
+def underline_segments(text: str, spans: tuple[Span, ...]) -> tuple[list[tuple[str, bool]], int]:
+    """Cut `text` at span boundaries into (segment, underlined) pieces, each sanitised on its own.
+
+    Spans are clamped to the text, empty or inverted spans are ignored and overlapping spans merge.
+    Returns the pieces (empty ones left out) and the number of characters dropped by sanitising.
+    """
+    n = len(text)
+    ranges = sorted((max(0, s.start), min(n, s.end)) for s in spans)
+    merged: list[list[int]] = []
+    for start, end in ranges:
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    pieces: list[tuple[str, bool]] = []
+    dropped = 0
+    pos = 0
+    for start, end in [*merged, [n, n]]:
+        for a, b, underlined in ((pos, start, False), (start, end, True)):
+            if b > a:
+                clean, k = _XML_INVALID.subn("", text[a:b])
+                dropped += k
+                if clean:
+                    pieces.append((clean, underlined))
+        pos = end
+    return pieces, dropped
