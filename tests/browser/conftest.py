@@ -1,4 +1,4 @@
-"""A live server on a fresh database and Debian's Chromium driven by Playwright (never `playwright install`)."""
+"""A live server on a fresh database, and Debian's Chromium driven by Playwright (no browser download)."""
 
 from __future__ import annotations
 
