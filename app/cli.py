@@ -13,7 +13,7 @@ from comments.errors import CommentdeskError
 from comments.importing.document import SourceDocument, SplitResult
 from comments.importing.readers import read_file, read_pasted
 from comments.importing.safety import ImportLimits
-from comments.importing.serialize import provision_to_dict
+from comments.importing.serialize import result_to_dict
 from comments.importing.splitter import split_document
 
 EXIT_BAD_INPUT = 2
@@ -85,13 +85,9 @@ def _split(args: argparse.Namespace) -> int:
 
 
 def _result_json(result: SplitResult) -> dict[str, object]:
-    return {
-        "title": result.title,
-        "deadline": result.deadline.isoformat() if result.deadline else None,
-        "language": result.language,
-        "warnings": [w.message for w in result.warnings],
-        "provisions": [provision_to_dict(p) for p in result.provisions],
-    }
+    data = result_to_dict(result)
+    data["warnings"] = [warning["message"] for warning in data["warnings"]]  # plain sentences for scripts
+    return data
 
 
 def _print_split(result: SplitResult) -> None:

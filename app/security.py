@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -164,5 +164,3 @@ def _content_length(scope: MutableMapping[str, Any]) -> int | None:
                 return None
     return None
 
-
-AsyncCallable = Callable[..., Awaitable[Any]]
