@@ -1,19 +1,34 @@
 """Render an ExportDocument as a .docx Word submission.
 
-python-docx builds the frame (styles, section, footer, title block, the table and its header row); every body
-row's ``w:tr`` is written as an XML string and parsed by lxml in one go, which is far faster than python-docx's
-``table.add_row()`` / ``cell.text`` path.
+python-docx builds the frame (styles, section, footer, title block, the table and its header row) with a
+placeholder comment where the body rows go. Every body row's ``w:tr`` is written as an XML string, and when the
+package is written the rows are spliced into the serialised ``word/document.xml`` in place of the placeholder:
+nothing parses them and nothing re-serialises them, which is far faster than python-docx's ``table.add_row()`` /
+``cell.text`` path (and than parsing the string with lxml for python-docx to serialise it again).
+
+Layout rules worth knowing before changing anything here:
+
+* No paragraph inside the table carries ``w:keepNext``. In a table, Word (and LibreOffice after it) reads
+  "keep with next" on a row's paragraphs as "keep this row with the next row"; with it on every row the whole
+  table becomes one block that is pushed past the title block to page 2.
+* ``w:cantSplit`` ("keep the row whole") is only set on rows estimated to fit on one page below the repeated
+  header row (:func:`row_fits_on_page`); a taller row with it would be clipped by Word.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import math
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, Twips
@@ -39,17 +54,64 @@ A4_LONG_TWIPS = 16838
 MARGIN_TWIPS = 1440
 COLUMN_SHARES = (0.4, 0.3, 0.3)
 
+# Cell padding: 1 mm above and below the text, Word's usual 0.19 cm left and right.
+CELL_MARGIN_Y_TWIPS = 57
+CELL_MARGIN_X_TWIPS = 108
+HEADER_FILL = "D9D9D9"  # light grey: prints on any printer, black text stays readable
+TITLE_EXTRA_PT = 3  # the title is set 3 pt larger than the body text
+SPACE_AFTER_BLOCK_TWIPS = 240  # 12 pt after the title and after the sender/date/addressee block
+SPACE_AFTER_PARAGRAPH_TWIPS = 160  # 8 pt after each opening paragraph and after the note
+CORE_PROPERTY_MAX = 255  # characters in a document property (title, author)
+
+# Row height estimate (deliberately on the high side: a row wrongly judged too tall only loses cantSplit and may
+# break across a page, a row wrongly judged to fit would be clipped by Word). Widths in em of the font size:
+# the fonts offered average 0.42-0.55 em per Latin character; East Asian characters are 1 em.
+NARROW_CHAR_EM = 0.6
+WIDE_CHAR_EM = 1.0
+TAB_TWIPS = 720  # settings.xml defaultTabStop
+# Single line spacing is ~1.15-1.22 em in these fonts; CJK fallback fonts set taller lines.
+LINE_EM = 1.25
+WIDE_LINE_EM = 1.5
+BORDER_TWIPS = 10  # a 0.5 pt rule between rows
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+
 _T_OPEN = '<w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
-_U_RUN = "<w:r><w:rPr><w:u w:val=\"single\"/></w:rPr>"
+_U_RUN = '<w:r><w:rPr><w:u w:val="single"/></w:rPr>'
 _PLAIN_RUN = "<w:r>"
 _B_RUN = "<w:r><w:rPr><w:b/></w:rPr>"
+_P_FIRST = "<w:p>"
+# Paragraphs after the first in a cell start 4 pt lower, so a cell's paragraphs are told apart without adding
+# space under its last one (spacing "after" would pad every cell's bottom).
+PARAGRAPH_GAP_TWIPS = 80
+_P_NEXT = f'<w:p><w:pPr><w:spacing w:before="{PARAGRAPH_GAP_TWIPS}"/></w:pPr>'
+_ROW_KEEP_WHOLE = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+_ROW_MAY_SPLIT = "<w:tr>"
+
+_ROWS_MARK = "commentdesk:rows"
+_ROWS_MARK_BYTES = f"<!--{_ROWS_MARK}-->".encode()
+_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+_KEPT_TABLE_STYLES = ("TableNormal", "TableGrid")  # the default table style, and the one users reach for
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedDocx:
     data: bytes
     dropped_characters: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    """What the row writer needs to know about the page: column widths and the room a row may take."""
+
+    widths: tuple[int, int, int]
+    font_size_pt: float
+    page_body_twips: int  # page height minus the top and bottom margins
+    header_twips: float  # estimated height of the header row repeated at the top of every page
 
 
 def column_widths(landscape: bool) -> tuple[int, int, int]:
@@ -61,8 +123,58 @@ def column_widths(landscape: bool) -> tuple[int, int, int]:
     return first, second, total - first - second
 
 
+def table_layout(document: ExportDocument) -> TableLayout:
+    widths = column_widths(document.landscape)
+    page_height = A4_SHORT_TWIPS if document.landscape else A4_LONG_TWIPS
+    size = document.font_size_pt
+    header = max(_text_height_twips(text, width, size) for text, width in zip(HEADER_TEXTS, widths, strict=True))
+    return TableLayout(widths, size, page_height - 2 * MARGIN_TWIPS, header + 2 * CELL_MARGIN_Y_TWIPS + BORDER_TWIPS)
+
+
+def _text_height_twips(text: str, width: int, size_pt: float) -> float:
+    """Estimated height of `text` (paragraphs separated by "\\n") in a cell `width` twips wide, without the
+    cell's padding; conservative, see NARROW_CHAR_EM."""
+    em = size_pt * 20
+    line_em = (width - 2 * CELL_MARGIN_X_TWIPS) / em
+    tab_em = TAB_TWIPS / em
+    paragraphs = text.split("\n")
+    height_em = (len(paragraphs) - 1) * PARAGRAPH_GAP_TWIPS / em
+    for paragraph in paragraphs:
+        n = len(paragraph)
+        if not n:
+            height_em += LINE_EM
+            continue
+        wide = 0 if paragraph.isascii() else len(_WIDE.findall(paragraph))
+        units = (n - wide) * NARROW_CHAR_EM + wide * WIDE_CHAR_EM
+        if "\t" in paragraph:
+            units += paragraph.count("\t") * tab_em
+        height_em += max(1, math.ceil(units / line_em)) * (WIDE_LINE_EM if wide else LINE_EM)
+    return height_em * em
+
+
+def row_height_twips(row: ExportRow, layout: TableLayout) -> float:
+    """Conservative estimate of a body row's rendered height, cell padding and border included."""
+    first, second, third = layout.widths
+    size = layout.font_size_pt
+    heading = heading_line(row)
+    provision = f"{heading}\n{row.provision_text}" if heading else row.provision_text
+    content = max(
+        _text_height_twips(provision, first, size),
+        _text_height_twips(row.comment, second, size),
+        _text_height_twips(row.recommendation, third, size),
+    )
+    return content + 2 * CELL_MARGIN_Y_TWIPS + BORDER_TWIPS
+
+
+def row_fits_on_page(row: ExportRow, layout: TableLayout) -> bool:
+    """True when the row, below the repeated header row, fits on one page: only then may it be kept whole."""
+    return layout.header_twips + row_height_twips(row, layout) <= layout.page_body_twips
+
+
 def _run(text: str, run_open: str) -> str:
     body = escape(text)
+    if "\r" in body:  # what an XML parser makes of a raw CR (the rows are spliced in unparsed)
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
     if "\t" in body:
         body = body.replace("\t", _TAB)
     return f"{run_open}{_T_OPEN}{body}</w:t></w:r>"
@@ -70,7 +182,10 @@ def _run(text: str, run_open: str) -> str:
 
 def _plain_cell_paragraphs(text: str) -> tuple[str, int]:
     clean, dropped = sanitize_xml_text(text)
-    parts = [f"<w:p>{_run(line, _PLAIN_RUN)}</w:p>" if line else "<w:p/>" for line in clean.split("\n")]
+    parts = [
+        f"{_P_NEXT if i else _P_FIRST}{_run(line, _PLAIN_RUN) if line else ''}</w:p>"
+        for i, line in enumerate(clean.split("\n"))
+    ]
     return "".join(parts), dropped
 
 
@@ -78,46 +193,52 @@ def _provision_paragraphs(row: ExportRow) -> tuple[str, int]:
     out: list[str] = []
     heading, dropped = sanitize_xml_text(heading_line(row))
     if heading:
-        out.append(f'<w:p><w:pPr><w:keepNext/></w:pPr>{_run(heading, _B_RUN)}</w:p>')
+        out.append(f"<w:p>{_run(heading, _B_RUN)}</w:p>")
     pieces, k = underline_segments(row.provision_text, row.spans)
     dropped += k
-    current: list[str] = []
+    # The heading is bold, so the text's first paragraph follows it without a gap.
+    current: list[str] = [_P_FIRST]
     for text, underlined in pieces:
         run_open = _U_RUN if underlined else _PLAIN_RUN
         lines = text.split("\n")
         for i, line in enumerate(lines):
             if i:  # a "\n" ends the paragraph; an underline crossing it carries on in the next one
-                out.append(f"<w:p>{''.join(current)}</w:p>")
-                current = []
+                current.append("</w:p>")
+                out.append("".join(current))
+                current = [_P_NEXT]
             if line:
                 current.append(_run(line, run_open))
-    out.append(f"<w:p>{''.join(current)}</w:p>")
+    current.append("</w:p>")
+    out.append("".join(current))
     return "".join(out), dropped
 
 
-def row_xml(row: ExportRow, widths: tuple[int, int, int]) -> tuple[str, int]:
+def row_xml(row: ExportRow, layout: TableLayout) -> tuple[str, int]:
     """One body row as a ``w:tr`` string (w: prefix, no namespace declaration) and the characters dropped."""
     first, d1 = _provision_paragraphs(row)
     second, d2 = _plain_cell_paragraphs(row.comment)
     third, d3 = _plain_cell_paragraphs(row.recommendation)
     cells = "".join(
         f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{content}</w:tc>'
-        for w, content in zip(widths, (first, second, third), strict=True)
+        for w, content in zip(layout.widths, (first, second, third), strict=True)
     )
-    return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>", d1 + d2 + d3
+    row_open = _ROW_KEEP_WHOLE if row_fits_on_page(row, layout) else _ROW_MAY_SPLIT
+    return f"{row_open}{cells}</w:tr>", d1 + d2 + d3
 
 
-def rows_xml(rows: tuple[ExportRow, ...], widths: tuple[int, int, int]) -> tuple[str, int]:
+def rows_xml(rows: tuple[ExportRow, ...], layout: TableLayout) -> tuple[str, int]:
     parts: list[str] = []
     dropped = 0
     for row in rows:
-        xml, k = row_xml(row, widths)
+        xml, k = row_xml(row, layout)
         parts.append(xml)
         dropped += k
     return "".join(parts), dropped
 
 
-def _set_default_font(doc, name: str, size_pt: float) -> None:
+def _set_defaults(doc, name: str, size_pt: float) -> None:
+    """Font and size for everything; paragraphs default to single spacing with no space after, which is what
+    the table cells want (the few paragraphs of the title block set their own spacing)."""
     styles = doc.styles.element
     doc_defaults = styles.find(qn("w:docDefaults"))
     if doc_defaults is None:
@@ -140,6 +261,15 @@ def _set_default_font(doc, name: str, size_pt: float) -> None:
         el = OxmlElement(tag)
         el.set(qn("w:val"), half_points)
         rpr.append(el)
+    ppr_default = doc_defaults.find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = OxmlElement("w:pPrDefault")
+        rpr_default.addnext(ppr_default)
+    for old in list(ppr_default):
+        ppr_default.remove(old)
+    ppr_default.append(
+        etree.fromstring(f'<w:pPr {nsdecls("w")}><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>')
+    )
     # Normal may carry its own (theme) fonts in some templates: make it agree with the defaults.
     normal = doc.styles["Normal"]
     normal.font.size = Pt(size_pt)
@@ -173,14 +303,79 @@ def _setup_page(doc, landscape: bool) -> None:
     paragraph._p.append(field)
 
 
-def _add_text_paragraph(doc, text: str, *, bold: bool = False, center: bool = False) -> int:
+def _set_properties(doc, document: ExportDocument) -> None:
+    """File > Info shows the submission, not the library's defaults ("python-docx", 2013)."""
+    props = doc.core_properties
+    props.title = _property_text(document.title)
+    props.author = _property_text(document.organisation or "")
+    props.last_modified_by = props.author
+    props.comments = ""
+    now = datetime.now(UTC).replace(microsecond=0)
+    props.created = props.modified = now
+
+
+def _property_text(text: str) -> str:
+    """Sanitised and cut to the 255 characters python-docx (and the core-properties schema) allow."""
+    clean = " ".join(sanitize_xml_text(text)[0].split())
+    return clean if len(clean) <= CORE_PROPERTY_MAX else clean[: CORE_PROPERTY_MAX - 1] + "…"
+
+
+@functools.cache
+def _template() -> bytes:
+    """python-docx's default template without what every export would otherwise parse, copy and compress
+    for nothing: stylesWithEffects.xml (a 430 kB copy of the styles for Word 2010 only) and the 140 table
+    styles nothing here uses (340 kB of styles.xml; Word adds its built-in ones back when a user picks one);
+    and without its thumbnail, which shows a blank page."""
+    doc = Document()
+    for r_id, rel in list(doc.part.rels.items()):
+        if rel.reltype == _STYLES_WITH_EFFECTS:
+            doc.part.drop_rel(r_id)
+    package_rels = doc.part.package.rels
+    for r_id, rel in list(package_rels.items()):
+        if rel.reltype == _THUMBNAIL:  # a picture of python-docx's blank page, not of the submission
+            del package_rels[r_id]
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) == "table" and style.get(qn("w:styleId")) not in _KEPT_TABLE_STYLES:
+            styles.remove(style)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _add_text_paragraph(
+    doc, text: str, *, after: int, bold: bool = False, center: bool = False, size_pt: float | None = None
+) -> int:
     clean, dropped = sanitize_xml_text(text)
     paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_after = Twips(after)
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(clean)
     if bold:
         run.bold = True
+    if size_pt is not None:
+        run.font.size = Pt(size_pt)
+    return dropped
+
+
+def _add_title_block(doc, document: ExportDocument) -> int:
+    """Title (bold, centred, larger); sender, date and addressee as one tight block; the opening paragraphs;
+    the note, directly above the table."""
+    dropped = _add_text_paragraph(
+        doc,
+        document.title,
+        after=SPACE_AFTER_BLOCK_TWIPS,
+        bold=True,
+        center=True,
+        size_pt=document.font_size_pt + TITLE_EXTRA_PT,
+    )
+    lines = [line for line in (document.organisation, document.date_text, document.addressee) if line]
+    for i, line in enumerate(lines):
+        dropped += _add_text_paragraph(doc, line, after=SPACE_AFTER_BLOCK_TWIPS if i == len(lines) - 1 else 0)
+    for text in document.opening_paragraphs:
+        dropped += _add_text_paragraph(doc, text, after=SPACE_AFTER_PARAGRAPH_TWIPS)
+    dropped += _add_text_paragraph(doc, NOTE_TEXT, after=SPACE_AFTER_PARAGRAPH_TWIPS)
     return dropped
 
 
@@ -191,6 +386,12 @@ _BORDERS_XML = (
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
     + "</w:tblBorders>"
+)
+_CELL_MARGINS_XML = (
+    f"<w:tblCellMar {nsdecls('w')}>"
+    f'<w:top w:w="{CELL_MARGIN_Y_TWIPS}" w:type="dxa"/><w:left w:w="{CELL_MARGIN_X_TWIPS}" w:type="dxa"/>'
+    f'<w:bottom w:w="{CELL_MARGIN_Y_TWIPS}" w:type="dxa"/><w:right w:w="{CELL_MARGIN_X_TWIPS}" w:type="dxa"/>'
+    "</w:tblCellMar>"
 )
 
 
@@ -205,13 +406,10 @@ def _add_table(doc, widths: tuple[int, int, int]):
         tbl_pr.append(tbl_w)
     tbl_w.set(qn("w:w"), str(sum(widths)))
     tbl_w.set(qn("w:type"), "dxa")
-    # schema order in tblPr: ... tblW, jc, tblCellSpacing, tblInd, tblBorders, shd, tblLayout, ...
+    # schema order in tblPr: ... tblW, jc, tblCellSpacing, tblInd, tblBorders, shd, tblLayout, tblCellMar, tblLook
     layout = tbl_pr.find(qn("w:tblLayout"))
-    borders = etree.fromstring(_BORDERS_XML)
-    if layout is not None:
-        layout.addprevious(borders)
-    else:
-        tbl_pr.append(borders)
+    layout.addprevious(etree.fromstring(_BORDERS_XML))
+    layout.addnext(etree.fromstring(_CELL_MARGINS_XML))
     for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         grid_col.set(qn("w:w"), str(width))
     header = table.rows[0]
@@ -220,31 +418,56 @@ def _add_table(doc, widths: tuple[int, int, int]):
     tr_pr.append(OxmlElement("w:tblHeader"))  # repeat at the top of every page
     for cell, text, width in zip(header.cells, HEADER_TEXTS, widths, strict=True):
         cell.width = Twips(width)
+        shd = OxmlElement("w:shd")  # after tcW in tcPr
+        for attr, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", HEADER_FILL)):
+            shd.set(qn(attr), value)
+        cell._tc.get_or_add_tcPr().append(shd)
         cell.paragraphs[0].add_run(text).bold = True
     return tbl
 
 
 def render_docx(document: ExportDocument) -> RenderedDocx:
-    doc = Document()
-    _set_default_font(doc, document.font_name, document.font_size_pt)
+    doc = Document(io.BytesIO(_template()))
+    _set_defaults(doc, document.font_name, document.font_size_pt)
     _setup_page(doc, document.landscape)
-    widths = column_widths(document.landscape)
+    _set_properties(doc, document)
+    layout = table_layout(document)
 
-    dropped = _add_text_paragraph(doc, document.title, bold=True, center=True)
-    for line in (document.organisation, document.date_text, document.addressee):
-        if line:
-            dropped += _add_text_paragraph(doc, line)
-    for text in document.opening_paragraphs:
-        dropped += _add_text_paragraph(doc, text)
-    doc.add_paragraph(NOTE_TEXT)
-
-    tbl = _add_table(doc, widths)
-    body, k = rows_xml(document.rows, widths)
+    dropped = _add_title_block(doc, document)
+    tbl = _add_table(doc, layout.widths)
+    tbl.append(etree.Comment(_ROWS_MARK))  # after the header row; replaced by the body rows below
+    body, k = rows_xml(document.rows, layout)
     dropped += k
-    if body:
-        wrapper = etree.fromstring(f'<w:body xmlns:w="{W_NS}">{body}</w:body>')
-        tbl.extend(list(wrapper))
 
+    return RenderedDocx(data=_save_with_rows(doc, body), dropped_characters=dropped)
+
+
+class _SplicedPart:
+    """Stands in for the main document part when the package is written: same name, type and relationships,
+    its XML with the rows in place of the placeholder."""
+
+    def __init__(self, part, blob: bytes) -> None:
+        self.partname = part.partname
+        self.content_type = part.content_type
+        self.rels = part.rels
+        self.blob = blob
+
+
+def _save_with_rows(doc, body: str) -> bytes:
+    """Write the package as ``doc.save()`` would, with the rows in word/document.xml in place of the placeholder.
+
+    The placeholder is the only XML comment python-docx writes there; text can't fake one (it is escaped).
+    """
+    main = doc.part
+    before, mark, after = main.blob.partition(_ROWS_MARK_BYTES)
+    if not mark:
+        raise RuntimeError("the rows placeholder is missing from word/document.xml")
+    package = main.package
+    for part in package.parts:
+        part.before_marshal()
+    parts = [
+        _SplicedPart(part, b"".join((before, body.encode(), after))) if part is main else part for part in package.parts
+    ]
     out = io.BytesIO()
-    doc.save(out)
-    return RenderedDocx(data=out.getvalue(), dropped_characters=dropped)
+    PackageWriter.write(out, package.rels, parts)
+    return out.getvalue()

@@ -31,6 +31,8 @@ class ExportRow:
     spans: tuple[Span, ...]
     comment: str
     recommendation: str
+    kind: str = "comment"  # "comment" or "question"; the CSV shows it, the Word file does not
+    tags: tuple[str, ...] = ()  # concern-tag names, in the team's order
 
 
 @dataclass(frozen=True, slots=True)

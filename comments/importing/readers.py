@@ -269,8 +269,8 @@ def _read_docx(data: bytes, limits: ImportLimits) -> tuple[list[Line], list[str]
             package = repack_zip(zf, limits)
     except zipfile.BadZipFile as exc:
         raise ImportRejected(DOCX_DAMAGED) from exc
-    body, styles, numbering = _open_docx(package)
-    builder = _DocxBuilder(_Numbering(numbering, _Styles(styles)))
+    body, styles, numbering = open_docx_parts(package)
+    builder = _DocxBuilder(WordNumbering(numbering, WordStyles(styles)))
     for block in _blocks(body):
         builder.block(block)
     if not builder.lines:
@@ -285,7 +285,7 @@ def _read_docx(data: bytes, limits: ImportLimits) -> tuple[list[Line], list[str]
 Element = etree._Element
 
 
-def _open_docx(package: bytes) -> tuple[Element, Element | None, Element | None]:
+def open_docx_parts(package: bytes) -> tuple[Element, Element | None, Element | None]:
     """python-docx opens the package (relationships, main part); the XML is then walked directly."""
     try:
         document = docx.Document(io.BytesIO(package))
@@ -375,7 +375,7 @@ def _clean(text: str) -> str:
 
 @dataclass
 class _DocxBuilder:
-    numbering: _Numbering
+    numbering: WordNumbering
     lines: list[Line] = field(default_factory=list)
     unrenderable: list[tuple[int, str]] = field(default_factory=list)  # (line number, numFmt)
 
@@ -500,7 +500,7 @@ def _parse_levels(container: Element) -> dict[int, _Level]:
     return levels
 
 
-class _Styles:
+class WordStyles:
     """Paragraph styles: which numbering a style (or a style it is based on) carries."""
 
     def __init__(self, root: Element | None) -> None:
@@ -531,8 +531,8 @@ class _Styles:
         return num_id, ilvl
 
 
-class _Numbering:
-    def __init__(self, root: Element | None, styles: _Styles) -> None:
+class WordNumbering:
+    def __init__(self, root: Element | None, styles: WordStyles) -> None:
         self._styles = styles
         self._abstracts: dict[str, dict[int, _Level]] = {}
         self._style_links: dict[str, str] = {}  # abstractNumId -> numStyleLink style

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
+import random
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx
@@ -13,11 +16,39 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from lxml import etree
 
-from comments.export.docx_renderer import HEADER_TEXTS, NOTE_TEXT, column_widths, render_docx
+from comments.export.docx_renderer import (
+    HEADER_TEXTS,
+    NOTE_TEXT,
+    column_widths,
+    render_docx,
+    row_fits_on_page,
+    row_height_twips,
+    table_layout,
+)
 from comments.export.presenter import ExportDocument, ExportRow, Span, heading_line, sanitize_xml_text
 
 SOFFICE = "/usr/bin/soffice"
+WORDS = (
+    "operator",
+    "shall",
+    "maintain",
+    "records",
+    "technical",
+    "requirements",
+    "vehicle",
+    "conformity",
+    "authority",
+    "approval",
+    "manufacturer",
+    "within",
+    "days",
+    "notification",
+    "procedure",
+    "assessment",
+    "component",
+)
 
 
 def span_of(text: str, needle: str, start: int = 0) -> Span:
@@ -264,35 +295,277 @@ def test_font_name_and_size_applied():
     assert rpr.find(qn("w:sz")).get(qn("w:val")) == "24"
 
 
-@pytest.mark.slow
-def test_libreoffice_renders_header_comment_and_chinese(tmp_path: Path):
+def require_libreoffice() -> None:
+    on_ci = os.environ.get("CI") == "true"
     if not Path(SOFFICE).exists():
-        if os.environ.get("CI") == "true":
+        if on_ci:
             pytest.fail(f"{SOFFICE} is missing on CI")
         pytest.skip(f"{SOFFICE} not installed")
     if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is missing") if os.environ.get("CI") == "true" else pytest.skip("pdftotext missing")
+        pytest.fail("pdftotext is missing") if on_ci else pytest.skip("pdftotext missing")
+
+
+def libreoffice_pdf(tmp_path: Path, document: ExportDocument) -> Path:
+    """Render, convert with LibreOffice (its own profile in tmp_path) and return the PDF's path."""
+    require_libreoffice()
+    source = tmp_path / "submission.docx"
+    source.write_bytes(render_docx(document).data)
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    subprocess.run(
+        [SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        timeout=120,
+        env={**os.environ, "HOME": str(home)},
+        capture_output=True,
+    )
+    pdf = tmp_path / "submission.pdf"
+    assert pdf.exists()
+    return pdf
+
+
+def pdf_text(pdf: Path, *pages: str) -> str:
+    return subprocess.run(["pdftotext", *pages, str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.slow
+def test_libreoffice_renders_header_comment_and_chinese(tmp_path: Path):
     chinese = "运营者应当定期进行技术维护。"
     rows = [
         make_row("The operator shall keep records.", (Span(4, 12),), comment="Records are kept electronically."),
         make_row(chinese, (Span(0, 3),), label="第二十九条", heading=None, comment="第二 comment", rec="Delete."),
     ]
-    source = tmp_path / "submission.docx"
-    source.write_bytes(render_docx(make_doc(rows)).data)
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {**os.environ, "HOME": str(home)}
-    subprocess.run(
-        [SOFFICE, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True,
-        timeout=120,
-        env=env,
-        capture_output=True,
-    )
-    pdf = tmp_path / "submission.pdf"
-    assert pdf.exists()
-    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = pdf_text(libreoffice_pdf(tmp_path, make_doc(rows)))
     flat = "".join(text.split())
     assert "TextofDraftMeasure" in flat and "Recommendation" in flat
     assert "Recordsarekeptelectronically." in flat
     assert chinese in flat
+
+
+def words(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def tall_row(rng: random.Random, i: int, n_words: int = 90) -> ExportRow:
+    """About a third of a portrait page: a few of these don't fit on page 1 together."""
+    text = f"{words(rng, n_words // 2)}.\n{words(rng, n_words - n_words // 2)}."
+    return make_row(text, (Span(0, 20),), label=f"Article {i}", heading="Maintenance", comment=words(rng, 40))
+
+
+def document_xml(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return zf.read("word/document.xml")
+
+
+# -- layout: what made LibreOffice (and Word) push the table to page 2, spacing, margins, header --------------
+
+
+def test_no_keep_with_next_inside_the_table():
+    # keepNext on a row's paragraphs means "keep this row with the next one": on every row it chains the whole
+    # table into one block, which is moved below the title block to page 2.
+    rng = random.Random(1)
+    document = reopen(render_docx(make_doc([tall_row(rng, i) for i in range(1, 5)])).data)
+    tbl = document.tables[0]._tbl
+    assert tbl.findall(f".//{qn('w:keepNext')}") == []
+    assert tbl.findall(f".//{qn('w:keepLines')}") == []
+    assert tbl.findall(f".//{qn('w:pageBreakBefore')}") == []
+
+
+def test_no_space_after_paragraphs_in_cells_and_a_gap_between_them(tricky):
+    _, _, document = tricky
+    ppr = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}")
+    spacing = ppr.find(qn("w:spacing"))
+    assert spacing.get(qn("w:after")) == "0" and spacing.get(qn("w:line")) == "240"
+    assert document.styles["Normal"].paragraph_format.space_after in (None, 0)
+    for tr in document.tables[0].rows[1:]:
+        for cell in tr.cells:
+            formats = [p.paragraph_format for p in cell.paragraphs]
+            assert all(f.space_after in (None, 0) for f in formats)
+            assert formats[0].space_before in (None, 0)  # the cell margin is the only space at the top
+    comment = document.tables[0].rows[1].cells[1].paragraphs
+    assert [p.paragraph_format.space_before for p in comment] == [None, Pt(4)]
+    provision = document.tables[0].rows[2].cells[0].paragraphs  # heading, then three paragraphs
+    assert [p.paragraph_format.space_before for p in provision] == [None, None, Pt(4), Pt(4)]
+
+
+def test_cell_margins_and_grey_header_row(tricky):
+    _, _, document = tricky
+    tbl_pr = document.tables[0]._tbl.tblPr
+    margins = tbl_pr.find(qn("w:tblCellMar"))
+    assert {m.tag.split("}")[1]: int(m.get(qn("w:w"))) for m in margins} == {
+        "top": 57,
+        "left": 108,
+        "bottom": 57,
+        "right": 108,
+    }
+    order = [child.tag.split("}")[1] for child in tbl_pr]
+    assert order.index("tblBorders") < order.index("tblLayout") < order.index("tblCellMar")
+    header, first = document.tables[0].rows[0], document.tables[0].rows[1]
+    for cell in header.cells:
+        shd = cell._tc.tcPr.find(qn("w:shd"))
+        assert shd is not None and shd.get(qn("w:fill")) == "D9D9D9"
+    assert all(cell._tc.tcPr.find(qn("w:shd")) is None for cell in first.cells)
+
+
+def test_title_block_layout(tricky):
+    _, _, document = tricky
+    title, organisation, date, addressee, opening, note = document.paragraphs
+    assert title.runs[0].font.size == Pt(14)  # 11 pt text + 3
+    assert title.paragraph_format.space_after == Pt(12)
+    assert organisation.paragraph_format.space_after == date.paragraph_format.space_after == 0
+    assert addressee.paragraph_format.space_after == Pt(12)
+    assert opening.paragraph_format.space_after == note.paragraph_format.space_after == Pt(8)
+    # without an addressee the date ends the block
+    short = reopen(render_docx(make_doc([make_row("x", ())], addressee=None, date_text=None)).data)
+    assert short.paragraphs[1].text == "Example Trade Association"
+    assert short.paragraphs[1].paragraph_format.space_after == Pt(12)
+
+
+def test_properties_name_the_submission_not_the_library(tricky):
+    _, _, document = tricky
+    props = document.core_properties
+    assert props.title == "Comments on the Draft Regulation"
+    assert props.author == "Example Trade Association"
+    assert "python-docx" not in (props.comments or "") and props.created.year >= 2026
+    # titles may have 500 characters, organisations 300; document properties hold at most 255
+    long = reopen(render_docx(make_doc([], title="T" * 500, organisation="O\x01" * 300)).data)
+    assert long.paragraphs[0].text == "T" * 500
+    assert long.core_properties.title == "T" * 254 + "…"
+    assert long.core_properties.author == "O" * 254 + "…"
+
+
+# -- rows kept whole only when they fit on a page ------------------------------------------------------------
+
+
+def test_huge_row_may_split_and_normal_rows_stay_whole():
+    rng = random.Random(2)
+    huge = make_row(words(rng, 3000), (Span(0, 10),), label="Article 2", heading="Definitions")
+    rows = [make_row("Short.", (), label="Article 1"), huge, make_row("Short.", (), label="Article 3")]
+    document = make_doc(rows)
+    layout = table_layout(document)
+    assert row_height_twips(huge, layout) > layout.page_body_twips
+    trs = reopen(render_docx(document).data).tables[0]._tbl.findall(qn("w:tr"))
+    keep_whole = [tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in trs]
+    assert keep_whole == [True, True, False, True]  # header, short, huge, short
+
+
+def test_row_height_estimate_grows_with_text_paragraphs_and_wide_characters():
+    layout = table_layout(make_doc([]))
+
+    def height(text: str, **kw) -> float:
+        return row_height_twips(make_row(text, (), label=None, heading=None, **kw), layout)
+
+    one_line = height("Short.")
+    assert 220 < one_line < 600  # a line of 11 pt (220 twips) plus padding, not a page
+    assert height("word " * 400) > 10 * one_line
+    assert height("Short.\nShort.") > height("Short. Short.")
+    assert row_height_twips(make_row("Short.", (), label="Article 1", heading=None), layout) > one_line
+    assert height("运" * 400) > 1.5 * height("a" * 400)
+    assert height("a\t" * 100) > height("a " * 100)
+    # the tallest cell decides; the comment and recommendation columns are narrower than the first
+    assert height("x", rec="word " * 400) == height("x", comment="word " * 400) > height("word " * 400)
+
+
+def fitting_words(layout, rng: random.Random) -> int:
+    """The most words (in steps of 10) a one-column row may have and still be kept whole."""
+    n = 10
+    while row_fits_on_page(make_row(words(rng, n + 10), (), label=None, heading=None), layout):
+        n += 10
+    return n
+
+
+def test_row_fits_on_page_depends_on_page_and_font():
+    rng = random.Random(3)
+    row = make_row(words(rng, 100), (), heading=None)
+    portrait = make_doc([row])
+    assert row_fits_on_page(row, table_layout(portrait))
+    assert not row_fits_on_page(row, table_layout(dataclasses.replace(portrait, landscape=True, font_size_pt=14)))
+    # LibreOffice fits about 185 of these words in the first column of a portrait page at 11 pt: the estimate
+    # stays below that (conservative) without being absurdly cautious.
+    assert 100 <= fitting_words(table_layout(portrait), rng) < 170
+    smaller = fitting_words(table_layout(dataclasses.replace(portrait, font_size_pt=9)), rng)
+    assert smaller > 1.3 * fitting_words(table_layout(portrait), rng)
+
+
+# -- splicing the rows into the saved document.xml -----------------------------------------------------------
+
+
+def test_rows_are_spliced_into_a_well_formed_document():
+    text = "Looks like the placeholder: <!--commentdesk:rows--> & ]]> 'q' \"qq\""
+    rows = [make_row(text, (Span(0, 5),)), make_row("second", (), label="Article 2")]
+    result = render_docx(make_doc(rows, title="<!--commentdesk:rows-->"))
+    xml = document_xml(result.data)
+    root = etree.fromstring(xml)  # well formed: the spliced rows use the root's w: declaration
+    assert len(root.findall(f".//{qn('w:tbl')}/{qn('w:tr')}")) == 3
+    assert b"<!--" not in xml
+    document = reopen(result.data)
+    assert document.paragraphs[0].text == "<!--commentdesk:rows-->"
+    assert provision_cell(document.tables[0].rows[1].cells[0])[0] == text
+    assert document.tables[0].rows[2].cells[0].paragraphs[0].text == "Article 2 (Scope)"
+    with zipfile.ZipFile(io.BytesIO(result.data)) as zf:
+        names = zf.namelist()
+        assert zf.testzip() is None
+    assert names.count("word/document.xml") == 1
+
+
+def test_package_leaves_out_unused_styles_and_stale_parts(tricky):
+    _, result, document = tricky
+    with zipfile.ZipFile(io.BytesIO(result.data)) as zf:
+        names = set(zf.namelist())
+        content_types = zf.read("[Content_Types].xml")
+    assert "word/stylesWithEffects.xml" not in names and b"stylesWithEffects" not in content_types
+    assert not any(name.endswith(".jpeg") for name in names)  # python-docx's thumbnail of a blank page
+    assert {"word/document.xml", "word/styles.xml", "word/footer1.xml", "docProps/core.xml"} <= names
+    table_styles = {s.style_id for s in document.styles if s.type == 3}  # WD_STYLE_TYPE.TABLE
+    assert table_styles == {"TableNormal", "TableGrid"}
+    assert {"Normal", "Footer", "Heading1", "Title"} <= {s.style_id for s in document.styles}
+
+
+def test_kind_and_tags_do_not_change_the_word_file():
+    row = make_row("The operator shall keep records.", (Span(4, 12),))
+    assert (row.kind, row.tags) == ("comment", ())
+    question = dataclasses.replace(row, kind="question", tags=("Data localisation", "Cost"))
+    plain = document_xml(render_docx(make_doc([row])).data)
+    tagged = document_xml(render_docx(make_doc([question])).data)
+    assert plain == tagged
+
+
+@pytest.mark.slow
+def test_libreoffice_starts_the_table_on_page_one(tmp_path: Path):
+    rng = random.Random(4)
+    rows = [tall_row(rng, i) for i in range(1, 5)]
+    pdf = libreoffice_pdf(tmp_path, make_doc(rows))
+    page_one = " ".join(pdf_text(pdf, "-f", "1", "-l", "1").split())
+    assert "Text of Draft Measure" in page_one
+    assert "Article 1 (Maintenance)" in page_one
+
+
+@pytest.mark.slow
+def test_libreoffice_keeps_a_row_estimated_to_fit_on_one_page(tmp_path: Path):
+    rng = random.Random(5)
+    document = make_doc([])
+    n = fitting_words(table_layout(document), rng)
+    # the first row takes most of page 1, so the second (kept whole) must move to page 2 in one piece
+    rows = [
+        make_row(words(rng, n // 2), (), label="Article 1", heading=None, comment=words(rng, n // 2)),
+        make_row(f"FIRSTWORD {words(rng, n - 2)} LASTWORD", (), label=None, heading=None),
+    ]
+    assert all(row_fits_on_page(row, table_layout(document)) for row in rows)
+    pdf = libreoffice_pdf(tmp_path, dataclasses.replace(document, rows=tuple(rows)))
+    pages = [pdf_text(pdf, "-f", str(i), "-l", str(i)).split() for i in (1, 2)]
+    assert "FIRSTWORD" not in pages[0]
+    assert "FIRSTWORD" in pages[1] and "LASTWORD" in pages[1]
+
+
+@pytest.mark.slow
+def test_libreoffice_shows_all_of_a_row_taller_than_a_page(tmp_path: Path):
+    numbered = " ".join(f"w{i:04d}" for i in range(2500))  # about eight pages in the first column
+    rows = [
+        make_row("Short.", (), label="Article 1"),
+        make_row(numbered + " LASTWORD", (Span(0, 5),), label="Article 2", comment="Too long."),
+        make_row("After the huge row.", (), label="Article 3"),
+    ]
+    text = pdf_text(libreoffice_pdf(tmp_path, make_doc(rows)))
+    tokens = text.split()
+    assert [t for t in tokens if len(t) == 5 and t.startswith("w") and t[1:].isdigit()] == numbered.split()
+    assert "LASTWORD" in tokens and "After the huge row." in " ".join(tokens)

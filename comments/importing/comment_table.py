@@ -1,0 +1,1074 @@
+"""Read a past comment table from a Word file (.docx): the provisions it quotes, their underlines, the comments.
+
+A trade association's submission is a table "Text of Draft Measure | Comment | Recommendation" (or a variant),
+one row per provision commented on, the words that matter underlined. `read_comment_table` turns it into frozen
+dataclasses; it knows nothing of the database or the web.
+
+Safety first: the bytes go through the same checks as a draft upload (size, zip directory, XML prologs, a
+bounded repack that counts elements) before python-docx parses anything; the XML is then walked directly.
+
+Rules (general, not tuned to one document):
+
+* The table: the first table of the body with a header row (one of its first three rows) naming a provision
+  column ("Text of Draft Measure", "Draft Measure", "Provision", "Article", "Original text", "Draft text") and a
+  comment column ("Comment(s)", "Concern", "Issue"); a recommendation column ("Recommendation(s)", "Proposed
+  change", "Suggested revision", "Suggestion") is optional. Other columns ("No.") are ignored. When two provision
+  columns exist ("Article | Text", "Provision | Text of Draft Measure"), the first holds the label and the text
+  one the provision text. Header-like rows right below the header refine it (a two-level header); header rows
+  repeated further down (page repeats, tables converted from PDF) are skipped. Later tables with the same
+  columns (a table cut into one Word table per page) are read as the continuation of the first.
+* Cells are addressed by their grid column, so merged cells (gridSpan) are read once; a cell continuing a
+  vertical merge (vMerge) is read as empty, never as a copy of the cell above.
+* Column 1: when its first paragraph starts with a label ("Article 29", "Art. 5(2)", "Chapter 3", "Annex II",
+  "第二十九条", "第三章", "附件1"), the label is split off, with a bracketed heading after it ("(Technical
+  maintenance requirements)", "【技术维护】"). What follows the label on that line is the heading when the line
+  stands alone above the text ("Chapter 3 Network Security Protection", "Article 2: Scope") and reads like a
+  heading; otherwise it is the start of the provision text ("Article 2 (Scope) The Regulations apply to …").
+  A line such as "Article 37 of the Law provides …" is a cross-reference, not a label. A first paragraph that
+  is entirely bold, stands above further paragraphs and is not a sentence is a label line too, whatever its
+  words ("Recital 12", or "Annex 1 (Definitions)" split at its final bracket) - this is how Commentdesk's own
+  export writes it. Ambiguities of exported files, accepted: a row with a heading but no label comes back with
+  that heading as its label, and a label with words after its number and no heading ("Chapter 3 Network
+  Security") comes back as label "Chapter 3" with heading "Network Security".
+* No label: item markers ("(3) Level 3 refers to …") are not labels: the label is None and the marker stays in
+  the provision text, exactly as the table shows it.
+* Text: paragraphs are joined with "\\n", as are manual line breaks; tabs and non-breaking spaces become spaces
+  (one character each, so offsets hold); soft hyphens and control characters are dropped; Word's automatic
+  numbering ("1.", "(a)", "Article %1") is written out as Word shows it; empty paragraphs at the start and end
+  of a cell are dropped and the whole text is stripped. Nested tables in a cell contribute their paragraphs.
+* Underlines: a run is underlined when its w:u (direct, else from its character style, else from the
+  paragraph style, else the document defaults) has a value other than "none". Spans are in provision-text
+  coordinates, merged when adjacent, and a paragraph break between two underlined characters is part of the
+  span. Whitespace at a span's edges is trimmed, as the editor does. Underlines in the label/heading line are
+  ignored.
+* Continuation: a row continues the previous one (and is appended to it as new paragraphs, spans shifted, an
+  underline running over the break kept as one span) when
+  (a) its provision cell is empty - no label, no text - but it has a comment or recommendation (the rest of a
+      row split across pages, or the second comment beside a vertically merged provision), or
+  (b) its provision has no label, the previous provision text does not end a sentence, no other column
+      contradicts (text in a column that was empty above - a cut row starts every cell on the first page -
+      or text after a finished sentence), and at least one column
+      visibly carries a sentence on (the previous text there is unfinished and this one starts with a
+      lowercase letter, closing punctuation, or a CJK character after a CJK character). This is the shape of
+      a row that a PDF converter cut at a page break; a Word table's own page breaks never split a w:tr.
+  A row with a label and no text is a row of its own. An exported row with neither label nor text (a general
+  comment) reads back as a continuation by rule (a): the file does not tell the two apart.
+* Title: the first non-empty paragraph before the table; when there is none, a single-cell title row above the
+  header inside the table. The note "(Note: relevant text is underlined)" is never a title or opening paragraph.
+* Rows with no provision text, no comment and no recommendation (blank rows, chapter-title rows) are skipped
+  silently. A row with a provision but no comment and no recommendation is kept (teams fill them in later),
+  with a warning. A row made of one cell spanning the whole table is a section heading when it is just a
+  label, skipped silently; otherwise it is left out with a warning.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from docx.oxml.ns import qn
+from lxml import etree
+
+from comments.anchoring import trim_whitespace
+from comments.errors import ImportRejected
+from comments.importing.markers import CN_NUMERAL_CHARS, WORDS_NUMERAL, ends_sentence, is_cjk, is_heading_like
+from comments.importing.readers import WordNumbering, WordStyles, open_docx_parts
+from comments.importing.safety import (
+    DEFAULT_LIMITS,
+    DOCX_DAMAGED,
+    ImportLimits,
+    check_upload_size,
+    check_xml_parts,
+    check_zip,
+    repack_zip,
+    strip_control_chars,
+)
+
+# --- public API -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    provision_label: str | None  # "Article 29", "Chapter 3", "第二十九条"; None when the cell has no label
+    provision_heading: str | None  # "Technical maintenance requirements"
+    provision_text: str  # without the label/heading line; paragraphs joined by "\n"
+    spans: tuple[tuple[int, int], ...]  # underlined [start, end) in provision_text: sorted, disjoint, merged
+    comment: str  # paragraphs joined by "\n"
+    recommendation: str  # "" when the table has no recommendation column
+
+
+@dataclass(frozen=True, slots=True)
+class CommentTable:
+    title: str | None  # first non-empty paragraph before the table
+    paragraphs_before: tuple[str, ...]  # the other non-empty paragraphs before it, without the underline note
+    rows: tuple[TableRow, ...]
+    warnings: tuple[str, ...]  # human sentences
+
+
+NO_TABLE = (
+    "No comment table was found: expected a table with a header row (one of its first three rows) with a "
+    "'Comment' column and a 'Text of Draft Measure', 'Provision' or 'Article' column"
+)
+NOT_DOCX = (
+    "Comment tables are imported from Word .docx files only: open it in Word, save it as "
+    "“Word Document (.docx)” and import it again."
+)
+
+
+def read_comment_table(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> CommentTable:
+    """Read the comment table of a .docx submission. Raises ImportRejected with one human sentence."""
+    check_upload_size(len(data), limits)
+    _check_docx_bytes(data)
+    check_zip(data, limits)  # before anything is decompressed
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_xml_parts(zf)
+            package = repack_zip(zf, limits)
+    except zipfile.BadZipFile as exc:
+        raise ImportRejected(DOCX_DAMAGED) from exc
+    body, styles, numbering = open_docx_parts(package)
+    table = _Reader(body, styles, numbering).read()
+    total = sum(len(r.provision_text) + len(r.comment) + len(r.recommendation) for r in table.rows)
+    if total > limits.max_text_chars:
+        raise ImportRejected(
+            f"The comment table is too long; the limit is {limits.max_text_chars:,} characters.", reason="too_large"
+        )
+    return table
+
+
+# --- is it a .docx at all? --------------------------------------------------------------------------
+
+_OTHER_FORMATS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an older Word .doc file (or a password-protected Office file)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+
+
+def _check_docx_bytes(data: bytes) -> None:
+    if not data.strip():
+        raise ImportRejected("The file is empty: there is no comment table to import.")
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        if b"word/document.xml" in data:
+            return
+        raise ImportRejected(f"The file is a ZIP archive or another Office format, not a Word document. {NOT_DOCX}",
+                             reason="unsupported")
+    head = data[:1024].lstrip(b"\x00\t\n\r\f ")
+    what = next((name for magic, name in _OTHER_FORMATS if head.startswith(magic)), "not a Word .docx document")
+    raise ImportRejected(f"The file is {what}. {NOT_DOCX}", reason="unsupported")
+
+
+# --- XML walking ------------------------------------------------------------------------------------
+
+Element = etree._Element
+
+_P, _TBL, _TR, _TC, _R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
+_T, _TAB, _PTAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr")
+_NO_BREAK_HYPHEN, _VAL = qn("w:noBreakHyphen"), qn("w:val")
+_CONTAINERS = frozenset({qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")})
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Never text of the paragraph: properties, deleted or moved-away content, text boxes, VML copies of drawings.
+_SKIP = frozenset(
+    {qn(t) for t in ("w:pPr", "w:rPr", "w:del", "w:moveFrom", "w:txbxContent", "w:sdtPr", "w:sdtEndPr",
+                     "w:fldData", "w:instrText", "w:delText")} | {_MC_FALLBACK}
+)
+_FALSE = ("0", "false", "off")
+
+
+def _blocks(parent: Element) -> Iterator[Element]:
+    """Paragraphs and tables in document order, through content controls and custom XML."""
+    for child in parent:
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag in _CONTAINERS:
+            yield from _blocks(child)
+
+
+def _children(parent: Element, tag: str) -> Iterator[Element]:
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _CONTAINERS:
+            yield from _children(child, tag)
+
+
+def _val(element: Element | None, path: str) -> str | None:
+    if element is None:
+        return None
+    found = element.find(path)
+    return found.get(_VAL) if found is not None else None
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _underline(rpr: Element | None) -> bool | None:
+    """None: not set here. A w:u without a value is taken as underlined (its presence is the intent)."""
+    u = rpr.find(qn("w:u")) if rpr is not None else None
+    if u is None:
+        return None
+    return u.get(_VAL) != "none"
+
+
+def _bold(rpr: Element | None) -> bool | None:
+    b = rpr.find(qn("w:b")) if rpr is not None else None
+    if b is None:
+        return None
+    return b.get(_VAL) not in _FALSE
+
+
+class _RunStyles:
+    """Underline and bold a run gets from its character style, its paragraph's style or the defaults."""
+
+    def __init__(self, root: Element | None) -> None:
+        self._by_id: dict[str, Element] = {}
+        self.default_paragraph: str | None = None
+        self._defaults: Element | None = None
+        if root is None:
+            return
+        self._defaults = root.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        for style in root.findall(qn("w:style")):
+            style_id = style.get(qn("w:styleId"))
+            if style_id is None:
+                continue
+            self._by_id[style_id] = style
+            if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true", "on"):
+                self.default_paragraph = style_id
+
+    def _from_style(self, style_id: str | None, read) -> bool | None:
+        seen: set[str] = set()
+        while style_id and style_id not in seen and style_id in self._by_id:
+            seen.add(style_id)
+            style = self._by_id[style_id]
+            value = read(style.find(qn("w:rPr")))
+            if value is not None:
+                return value
+            style_id = _val(style, qn("w:basedOn"))
+        return None
+
+    def resolve(self, rpr: Element | None, paragraph_style: str | None, read) -> bool:
+        for value in (
+            read(rpr),
+            self._from_style(_val(rpr, qn("w:rStyle")), read),
+            self._from_style(paragraph_style or self.default_paragraph, read),
+            read(self._defaults),
+        ):
+            if value is not None:
+                return value
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Para:
+    """One paragraph: its text, per character underlined (True/False) or a line break (None), and whether
+    every visible character is bold."""
+
+    text: str
+    flags: tuple[bool | None, ...]
+    bold: bool
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\n": " ", "\r": " ", "\f": " "})
+
+
+def _clean_chunk(text: str) -> str:
+    return strip_control_chars(text.translate(_SPACES).replace("\u00ad", ""))
+
+
+# --- labels -----------------------------------------------------------------------------------------
+
+_SP = "[ \t\u3000]"
+_EN_WORDS = (
+    "Article", "Arts.", "Art.", "Art", "Chapter", "Chap.", "Section", "Sect.", "Sec.", "Part", "Title", "Annex",
+    "Appendix", "Schedule", "Clause", "Paragraph", "Para.", "Subparagraph", "Recital", "Point", "Rule",
+    "Subsection", "Attachment", "Item",
+)
+_EN_WORD_FORMS = {*_EN_WORDS, *(w + "s" for w in _EN_WORDS if w[-1].isalpha() and w != "Art")}
+_EN_WORD = "|".join(
+    re.escape(w) + ("" if w.endswith(".") else "(?![A-Za-z])")
+    for w in sorted({*_EN_WORD_FORMS, *(w.upper() for w in _EN_WORD_FORMS)}, key=len, reverse=True)
+)
+_EN_NUMBER = (
+    rf"(?:[0-9０-９]{{1,4}}(?:[.．][0-9０-９]{{1,3}}){{0,3}}(?:[a-z](?![A-Za-z]))?(?![0-9０-９])"
+    rf"|[IVXLCDM]{{1,8}}(?![A-Za-z])|[A-Z](?![A-Za-z])|(?i:{WORDS_NUMERAL})(?![A-Za-z]))"
+)
+_SUB_REFERENCE = r"(?:\((?:[0-9]{1,3}|[a-z]{1,2}|[ivx]{1,5})\))*(?:[ \t]?(?:bis|ter|quater)(?![A-Za-z]))?"
+_CN = f"[{CN_NUMERAL_CHARS}]"
+_EN_ONE = rf"{_EN_NUMBER}{_SUB_REFERENCE}"
+_ZH_ONE = rf"第{_SP}?(?:[0-9０-９]{{1,4}}|{_CN}{{1,8}}){_SP}?(?:条|章|节|款|项|编|部分)"
+# "Articles 5 and 6", "Articles 5-7", "第五条至第七条": one row may quote several provisions.
+_LABEL_RE = re.compile(
+    rf"{_SP}*(?P<label>(?P<en>(?:{_EN_WORD}){_SP}*{_EN_ONE}(?:{_SP}*(?:[-–—&,]|and|to){_SP}*{_EN_ONE}){{0,3}}"
+    rf"|§{{1,2}}{_SP}*[0-9]{{1,4}}(?:\.[0-9]{{1,3}}){{0,3}}{_SUB_REFERENCE})"
+    rf"|(?P<zh>{_ZH_ONE}(?:[至到、和及与]{_ZH_ONE}){{0,3}}|附[件录]{_SP}?(?:[0-9０-９]{{1,3}}|{_CN}{{1,4}})))"
+)
+_OPEN_CLOSE = {"(": ")", "（": "）", "[": "]", "［": "］", "【": "】", "〔": "〕"}
+_SAME = {"(": "(（", "（": "(（", "[": "[［", "［": "[［", "【": "【", "〔": "〔"}
+_BARE_TOKEN = re.compile(rf"(?:[0-9]{{1,3}}|[a-zA-Z]|[ivxlcdm]{{1,5}}|{_CN}{{1,4}})")
+_GAP = re.compile(f"{_SP}*")
+_SEPARATOR = re.compile(rf"{_SP}*(?P<sep>[:：]|[.．](?![0-9])|[-–—](?={_SP}))?{_SP}*")
+_EN_REFERENCE_START = re.compile(r"[a-z,;)\]、，；）/&]|['’]s\b")
+_ZH_REFERENCE_START = "的规所中之、，,。；;和或及与至到第款项以有起前后外内条）)”"
+_ZH_AFTER_SPACE_REFERENCE = "，、。；,;）)"
+_MAX_HEADING = 300
+# Words that make a sentence, not a heading ("The operator shall keep logs").
+_SENTENCE_WORD = re.compile(r"\b(?:shall|must|may|should)\b|应当|不得|必须", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    label: str
+    heading: str | None  # a bracketed heading
+    rest_start: int  # where the text after the label (and heading, separator) starts
+    explicit: bool  # a bracketed heading, a colon or a dash followed the label
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The index just past the bracket closing the one at `start` (nesting allowed), or None."""
+    opening = text[start]
+    opens, closes = _SAME[opening], "".join(_OPEN_CLOSE[o] for o in _SAME[opening])
+    depth = 0
+    for i in range(start, min(len(text), start + _MAX_HEADING)):
+        if text[i] in opens:
+            depth += 1
+        elif text[i] in closes:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return None
+
+
+def _split_label(text: str) -> _Label | None:
+    """The label opening a line, with its bracketed heading; None when there is none or it is a
+    cross-reference ("Article 37 of the Law …", "第五条规定的")."""
+    match = _LABEL_RE.match(text)
+    if match is None:
+        return None
+    label_end = match.end()
+    heading: str | None = None
+    pos = label_end
+    for _ in range(2):  # at most one bare sub-reference "(1)" and then a heading
+        at = _GAP.match(text, pos).end()  # type: ignore[union-attr]  # always matches
+        if at >= len(text) or text[at] not in _OPEN_CLOSE:
+            break
+        end = _closing(text, at)
+        if end is None:
+            break
+        inner = text[at + 1 : end - 1].strip()
+        if _BARE_TOKEN.fullmatch(inner) and heading is None and label_end == match.end():
+            label_end = pos = end  # "Article 5 (1)": part of the label
+            continue
+        if inner:
+            heading = inner
+        pos = end
+        break
+    sep_match = _SEPARATOR.match(text, pos)  # all optional: always matches
+    sep = (sep_match.group("sep") or "") if sep_match else ""
+    rest_start = sep_match.end() if sep_match else pos
+    rest = text[rest_start:]
+    explicit = heading is not None or sep[:1] in (":", "：", "-", "–", "—") or "\u3000" in text[pos:rest_start]
+    if rest and not explicit:
+        if match.group("zh"):
+            spaced = rest_start > pos
+            if rest[0] in (_ZH_AFTER_SPACE_REFERENCE if spaced else _ZH_REFERENCE_START):
+                return None
+        elif _EN_REFERENCE_START.match(rest):
+            return None
+    label = re.sub(r"\s+", " ", text[match.start("label") : label_end].strip())
+    return _Label(label=label, heading=heading, rest_start=rest_start, explicit=explicit)
+
+
+def _heading_like(text: str) -> bool:
+    return is_heading_like(text) and not _SENTENCE_WORD.search(text)
+
+
+def _split_final_bracket(line: str) -> tuple[str, str | None]:
+    """"Annex 1 (Definitions)" -> ("Annex 1", "Definitions"); a line without one -> (line, None)."""
+    stripped = line.rstrip()
+    if stripped and stripped[-1] in _OPEN_CLOSE.values():
+        for start in range(len(stripped) - 2, max(-1, len(stripped) - _MAX_HEADING), -1):
+            if stripped[start] in _OPEN_CLOSE and _closing(stripped, start) == len(stripped):
+                head, inner = stripped[:start].strip(), stripped[start + 1 : -1].strip()
+                if head and inner:
+                    return head, inner
+                break
+    return stripped.strip(), None
+
+
+# --- provision text and spans ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Provision:
+    label: str | None
+    heading: str | None
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+
+def _trim(paras: Sequence[_Para]) -> list[_Para]:
+    """Without the empty paragraphs at the start and the end."""
+    items = list(paras)
+    while items and items[-1].blank:
+        items.pop()
+    while items and items[0].blank:
+        items.pop(0)
+    return items
+
+
+def _text_and_spans(paras: Sequence[_Para], first_offset: int = 0) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Join paragraphs (the first from `first_offset`) with "\\n"; underlined ranges in the stripped text."""
+    chars: list[str] = []
+    flags: list[bool | None] = []
+    for index, para in enumerate(paras):
+        text, marks = (para.text[first_offset:], para.flags[first_offset:]) if index == 0 else (para.text, para.flags)
+        if index:
+            chars.append("\n")
+            flags.append(None)
+        chars.append(text)
+        flags.extend(marks)
+    text = "".join(chars)
+    spans = _spans(text, flags)
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    clipped = []
+    for start, end in spans:
+        start, end = max(0, start - lead), min(len(stripped), end - lead)
+        if end > start:
+            clipped.append((start, end))
+    return stripped, tuple(clipped)
+
+
+def _spans(text: str, flags: Sequence[bool | None]) -> list[tuple[int, int]]:
+    """Maximal underlined ranges; a line break (None) is underlined when the characters around it are."""
+    n = len(flags)
+    left: list[bool] = [False] * n
+    last = False
+    for i, flag in enumerate(flags):
+        if flag is None:
+            left[i] = last
+        else:
+            last = flag
+    resolved = list(left)
+    last = False
+    for i in range(n - 1, -1, -1):
+        flag = flags[i]
+        if flag is None:
+            resolved[i] = left[i] and last
+        else:
+            resolved[i] = flag
+            last = flag
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        if not resolved[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and resolved[j]:
+            j += 1
+        start, end = trim_whitespace(text, i, j)
+        if end > start:
+            spans.append((start, end))
+        i = j
+    return spans
+
+
+def _parse_provision(raw: Sequence[_Para]) -> _Provision:
+    """Column 1 of a row: label and heading (own line or inline), then the provision text with its spans."""
+    paras = _trim(raw)
+    if not paras:
+        return _Provision(None, None, "", ())
+    first = paras[0]
+    more = len(paras) > 1
+    line = first.text.strip()
+    bold_line = first.bold and more and len(line) <= _MAX_HEADING and not ends_sentence(line)
+    split = _split_label(first.text)
+    if split is not None:
+        rest = first.text[split.rest_start :].strip()
+        if split.heading is not None:
+            if rest:
+                return _Provision(split.label, split.heading, *_text_and_spans(paras, split.rest_start))
+            return _Provision(split.label, split.heading, *_text_and_spans(paras[1:]))
+        if not rest:
+            return _Provision(split.label, None, *_text_and_spans(paras[1:]))
+        if bold_line or (more and _heading_like(rest)):
+            return _Provision(split.label, rest, *_text_and_spans(paras[1:]))
+        return _Provision(split.label, None, *_text_and_spans(paras, split.rest_start))
+    if bold_line:
+        label, heading = _split_final_bracket(line)
+        return _Provision(label, heading, *_text_and_spans(paras[1:]))
+    return _Provision(None, None, *_text_and_spans(paras))
+
+
+_BARE_NUMBER = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,3}){0,3}[a-z]?|[IVXLCDM]{1,8}")
+_NUMBERED_HEADER = re.compile(r"(article|section|clause|chapter|paragraph|part|annex|recital)s?\b", re.IGNORECASE)
+
+
+def _with_label_column(label_paras: Sequence[_Para], text_paras: Sequence[_Para], header: str) -> _Provision:
+    """"Article | Text" tables: the label (and heading) from one cell, the text from the other."""
+    labels = _trim(label_paras)
+    if not labels:
+        return _parse_provision(text_paras)
+    first = labels[0].text.strip()
+    split = _split_label(first)
+    heading: str | None = None
+    if split is not None:
+        label = split.label
+        heading = split.heading or first[split.rest_start :].strip() or None
+    else:
+        label = re.sub(r"\s+", " ", first)
+        word = _NUMBERED_HEADER.match(header)
+        if word and _BARE_NUMBER.fullmatch(label):  # "29" under "Article" -> "Article 29"
+            label = f"{word.group(1).capitalize()} {label}"
+    if heading is None and len(labels) > 1:
+        heading = " ".join(p.text.strip() for p in labels[1:] if not p.blank) or None
+    parsed = _parse_provision(text_paras)
+    if parsed.label is not None and _same_label(parsed.label, label):
+        return _Provision(label, heading or parsed.heading, parsed.text, parsed.spans)
+    return _Provision(label, heading, *_text_and_spans(_trim(text_paras)))
+
+
+def _label_key(label: str) -> tuple[str, str]:
+    """"Art. 34" and "Article 34" are the same label: the word's first letters and the number."""
+    compact = re.sub(r"\s", "", label).lower()
+    match = re.match(r"([a-z]+)\.?(.*)", compact)
+    return (match.group(1)[:3], match.group(2)) if match else ("", compact)
+
+
+def _same_label(a: str, b: str) -> bool:
+    return _label_key(a) == _label_key(b)
+
+
+def _plain(paras: Sequence[_Para]) -> str:
+    return "\n".join(p.text for p in paras).strip()
+
+
+# --- header detection -------------------------------------------------------------------------------
+
+_REC_RE = re.compile(
+    r"recommend|proposed\s+(?:changes?|revisions?|amendments?|text|wording|solutions?)|suggest|proposal"
+    r"|建议|修改意见",
+    re.IGNORECASE,
+)
+_COMMENT_RE = re.compile(r"\b(?:comments?|concerns?|issues?|remarks?|observations?)\b|意见|评论|关切", re.IGNORECASE)
+_PROVISION_RE = re.compile(
+    r"text\s+of\s+(?:the\s+)?draft|draft\s+(?:measures?|text|provisions?|regulations?)|\bprovisions?\b"
+    r"|\barticles?\b|original\s+text|\bclauses?\b|条款|条文|原文|草案",
+    re.IGNORECASE,
+)
+_TEXT_RE = re.compile(r"\btext\b|\bwording\b|\bcontents?\b|draft\s+measure|原文|条文|内容", re.IGNORECASE)
+_LABEL_HEADER_RE = re.compile(
+    r"(?:article|provision|clause|section|chapter|paragraph|reference|ref)s?\.?(?:\s*(?:no\.?|number|#))?"
+    r"|条款|条目|条款号|条",
+    re.IGNORECASE,
+)
+_NUMBER_HEADER_RE = re.compile(r"no\.?|#|s/n|number|item|序号|编号", re.IGNORECASE)
+_MAX_HEADER_CELL = 60
+_MAX_HEADER_WORDS = 8
+
+_Role = str  # "provision" | "text" | "comment" | "recommendation"
+
+
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+_SENTENCE_INSIDE = re.compile(r"[:;：；。!?！？]\s*\S")
+
+
+def _role(text: str) -> _Role | None:
+    """The column a header cell names; None for anything longer or more sentence-like than a column title."""
+    if len(text) > 4 * _MAX_HEADER_CELL:
+        return None
+    text = _BRACKETED.sub(" ", text).strip(" .:：*")  # "Text of Draft Measure (Note: … underlined)"
+    if not text or len(text) > _MAX_HEADER_CELL or len(text.split()) > _MAX_HEADER_WORDS:
+        return None
+    if _SENTENCE_INSIDE.search(text):
+        return None  # "General comments: we support the aim"
+    recommendation, comment = _REC_RE.search(text), _COMMENT_RE.search(text)
+    if recommendation and not comment:
+        return "recommendation"
+    if comment:
+        return "comment"
+    if re.search(r"[0-9]", text):
+        return None  # "Article 5" is a label in a body row, not a header
+    if _PROVISION_RE.search(text):
+        return "provision"
+    if _TEXT_RE.search(text):
+        return "text"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    element: Element
+    start: int  # grid column
+    span: int
+    merged: bool  # continues a merge: read as empty
+    text: str = ""  # normalised, for header tests
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    role: _Role
+    start: int
+    end: int
+    header: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    text: _Column
+    label: _Column | None
+    comments: tuple[_Column, ...]
+    recommendations: tuple[_Column, ...]
+
+    def signature(self) -> tuple[tuple[str, int, int], ...]:
+        columns = [self.text, *([self.label] if self.label else []), *self.comments, *self.recommendations]
+        return tuple(sorted((c.role, c.start, c.end) for c in columns))
+
+    def column_of(self, cell: _Cell) -> _Column | None:
+        for column in (self.text, self.label, *self.comments, *self.recommendations):
+            if column is not None and column.start <= cell.start < column.end:
+                return column
+        return None
+
+    @property
+    def start(self) -> int:
+        return min(c.start for c in (self.text, self.label, *self.comments, *self.recommendations) if c)
+
+    @property
+    def end(self) -> int:
+        return max(c.end for c in (self.text, self.label, *self.comments, *self.recommendations) if c)
+
+
+def _layout(cells: Sequence[_Cell]) -> _Layout | None:
+    columns = [
+        _Column(role, c.start, c.start + c.span, c.text)
+        for c in cells
+        if not c.merged and (role := _role(c.text)) is not None
+    ]
+    comments = tuple(c for c in columns if c.role == "comment")
+    candidates = [c for c in columns if c.role in ("provision", "text")]
+    if not comments or not candidates:
+        return None
+    label: _Column | None = None
+    if len(candidates) == 1:
+        text = candidates[0]
+    else:
+        text = next((c for c in candidates if _TEXT_RE.search(c.header)), candidates[-1])
+        label = next(
+            (c for c in candidates if c.start < text.start and _LABEL_HEADER_RE.fullmatch(c.header)),
+            None,
+        )
+    recommendations = tuple(c for c in columns if c.role == "recommendation")
+    return _Layout(text=text, label=label, comments=comments, recommendations=recommendations)
+
+
+def _header_like(cells: Sequence[_Cell]) -> bool:
+    """Every filled cell is a column title, and one names a provision, comment or recommendation column."""
+    filled = [c.text for c in cells if c.text and not c.merged]
+    if not filled:
+        return False
+    roles = [_role(text) for text in filled]
+    if any(role is None and not _NUMBER_HEADER_RE.fullmatch(text) for role, text in zip(roles, filled, strict=True)):
+        return False
+    return any(role is not None for role in roles)
+
+
+def _refine(layout_cells: list[_Cell], lower: Sequence[_Cell]) -> list[_Cell]:
+    """A second header row ("Comments" over "Concern | Recommendation") replaces the cells it splits."""
+    titled = [c for c in lower if not c.merged and _role(c.text) is not None]
+    kept = [c for c in layout_cells if not any(c.start <= t.start < c.start + c.span for t in titled)]
+    return sorted([*kept, *titled], key=lambda c: c.start)
+
+
+# --- the reader -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    where: str
+    label: str | None
+    heading: str | None
+    text: str
+    spans: list[tuple[int, int]]
+    comment: str
+    recommendation: str
+
+    def freeze(self) -> TableRow:
+        return TableRow(self.label, self.heading, self.text, tuple(self.spans), self.comment, self.recommendation)
+
+
+@dataclass
+class _Found:
+    index: int  # among the body's tables
+    element: Element
+    layout: _Layout
+    header_row: int  # 0-based; rows above it are title rows
+    body_from: int  # first body row
+
+
+_NOTE_RE = re.compile(r"note|注", re.IGNORECASE)
+_UNDERLINED_RE = re.compile(r"underlin|下划线", re.IGNORECASE)
+_MAX_WARNINGS = 30
+
+
+@dataclass
+class _Reader:
+    body: Element
+    styles_root: Element | None
+    numbering_root: Element | None
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.formats = _RunStyles(self.styles_root)
+        self.labels: dict[Element, str] = {}
+        if self.numbering_root is not None:
+            numbering = WordNumbering(self.numbering_root, WordStyles(self.styles_root))
+            for paragraph in self._all_paragraphs(self.body):  # counters advance in document order
+                label, bad_format = numbering.label_for(paragraph)
+                if label or bad_format == "bullet":
+                    self.labels[paragraph] = label or "•"
+
+    def _all_paragraphs(self, parent: Element) -> Iterator[Element]:
+        for block in _blocks(parent):
+            if block.tag == _P:
+                yield block
+            else:
+                for row in _children(block, _TR):
+                    for cell in _children(row, _TC):
+                        yield from self._all_paragraphs(cell)
+
+    # --- paragraphs and cells
+
+    def para(self, paragraph: Element) -> _Para:
+        chars: list[str] = []
+        flags: list[bool | None] = []
+        bold = [True]
+        seen_visible = [False]
+        ppr = paragraph.find(qn("w:pPr"))
+        paragraph_style = _val(ppr, qn("w:pStyle"))
+
+        def add(text: str, underlined: bool | None, is_bold: bool) -> None:
+            if not text:
+                return
+            chars.append(text)
+            flags.extend([underlined] * len(text))
+            if text.strip():
+                seen_visible[0] = True
+                bold[0] = bold[0] and is_bold
+
+        def run(r: Element) -> None:
+            rpr = r.find(qn("w:rPr"))
+            underlined = self.formats.resolve(rpr, paragraph_style, _underline)
+            is_bold = self.formats.resolve(rpr, paragraph_style, _bold)
+            for child in r:
+                tag = child.tag
+                if tag == _T:
+                    add(_clean_chunk(child.text or ""), underlined, is_bold)
+                elif tag in (_TAB, _PTAB):
+                    add(" ", underlined, is_bold)
+                elif tag in (_BR, _CR):
+                    add("\n", None, True)
+                elif tag == _NO_BREAK_HYPHEN:
+                    add("-", underlined, is_bold)
+
+        def walk(element: Element) -> None:
+            for child in element:
+                tag = child.tag
+                if not isinstance(tag, str) or tag in _SKIP:
+                    continue
+                if tag == _R:
+                    run(child)
+                else:  # hyperlinks, insertions, fields, smart tags, inline content controls
+                    walk(child)
+
+        label = self.labels.get(paragraph)
+        if label:
+            add(label + " ", False, False)
+        walk(paragraph)
+        return _Para("".join(chars), tuple(flags), bold[0] and seen_visible[0])
+
+    def cell_paras(self, cell: Element) -> list[_Para]:
+        out: list[_Para] = []
+        for block in _blocks(cell):
+            if block.tag == _P:
+                out.append(self.para(block))
+            else:  # a table nested in the cell: its paragraphs, row by row
+                for row in _children(block, _TR):
+                    for inner in self.cells(row):
+                        if not inner.merged:
+                            out.extend(self.cell_paras(inner.element))
+        return out
+
+    def cells(self, row: Element, with_text: bool = False) -> list[_Cell]:
+        column = _int(_val(row.find(qn("w:trPr")), qn("w:gridBefore")), 0)
+        out: list[_Cell] = []
+        for tc in _children(row, _TC):
+            tcpr = tc.find(qn("w:tcPr"))
+            span = min(max(_int(_val(tcpr, qn("w:gridSpan")), 1), 1), 64)
+            vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
+            hmerge = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
+            merged = (vmerge is not None and vmerge.get(_VAL) != "restart") or (
+                hmerge is not None and hmerge.get(_VAL) != "restart"
+            )
+            text = ""
+            if with_text and not merged:
+                text = re.sub(r"\s+", " ", " ".join(p.text for p in self.cell_paras(tc))).strip(" :：*")
+            out.append(_Cell(tc, column, span, merged, text))
+            column += span
+        return out
+
+    # --- finding the table
+
+    def _tables(self) -> list[Element]:
+        return [block for block in _blocks(self.body) if block.tag == _TBL]
+
+    def _find_header(self, table: Element) -> tuple[_Layout, int, int] | None:
+        """The layout, the header row's index and the first body row's index (after any sub-header rows)."""
+        rows = list(_children(table, _TR))
+        for index, row in enumerate(rows[:3]):
+            cells = self.cells(row, with_text=True)
+            first = _layout(cells)
+            if first is None:
+                continue
+            effective = [c for c in cells if not c.merged]
+            body_from = index + 1
+            while body_from < len(rows) and body_from <= index + 2:
+                lower = self.cells(rows[body_from], with_text=True)
+                if not _header_like(lower):
+                    break
+                effective = _refine(effective, lower)
+                body_from += 1
+            return _layout(effective) or first, index, body_from
+        return None
+
+    def read(self) -> CommentTable:
+        tables = self._tables()
+        found: _Found | None = None
+        for index, table in enumerate(tables):
+            header = self._find_header(table)
+            if header is not None:
+                found = _Found(index, table, *header)
+                break
+        if found is None:
+            where = "the document has no table" if not tables else (
+                "the document's only table has none" if len(tables) == 1
+                else f"none of the document's {len(tables)} tables has one"
+            )
+            raise ImportRejected(f"{NO_TABLE} ({where}).")
+        title, before, title_row = self._before(found)
+        parts = self._continuation_tables(found, tables)
+        rows: list[_Row] = []
+        joined: list[str] = []
+        unfilled: list[str] = []
+        for part in parts:
+            self._read_rows(part, rows, joined, len(parts) > 1 or len(tables) > 1)
+        for row in rows:
+            if row.text and not row.comment and not row.recommendation:
+                unfilled.append(row.where + (f" ({row.label})" if row.label else ""))
+        if joined:
+            self._warn_list(joined, "{} continues the row above and was joined to it.",
+                            "{} continue the rows above them and were joined to them.")
+        if unfilled:
+            self._warn_list(unfilled, "{} has no comment or recommendation.", "{} have no comment or recommendation.")
+        if not rows:
+            self.warnings.append("The comment table has a header but no filled rows.")
+        if title is None and title_row:
+            title = title_row
+        return CommentTable(
+            title=title,
+            paragraphs_before=tuple(before),
+            rows=tuple(row.freeze() for row in rows),
+            warnings=tuple(self.warnings),
+        )
+
+    def _warn_list(self, items: list[str], one: str, many: str) -> None:
+        if len(items) == 1:
+            self.warnings.append(one.format(items[0]))
+            return
+        shown = items[:_MAX_WARNINGS]
+        listed = ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(items) <= _MAX_WARNINGS else (
+            ", ".join(shown) + f" and {len(items) - len(shown)} more"
+        )
+        # "Row 3, Row 7 and Row 9" reads better as "Rows 3, 7 and 9" when every item is a bare row number.
+        if all(re.fullmatch(r"Row \d+", item) for item in items):
+            listed = "Rows " + listed.replace("Row ", "")
+        self.warnings.append(many.format(listed))
+
+    def _before(self, found: _Found) -> tuple[str | None, list[str], str | None]:
+        texts: list[str] = []
+        for block in _blocks(self.body):
+            if block is found.element:
+                break
+            if block.tag == _P:
+                text = self.para(block).text.strip()
+                if text and not _is_underline_note(text):
+                    texts.append(text)
+        title_row = None
+        for row in list(_children(found.element, _TR))[: found.header_row]:
+            cells = self.cells(row, with_text=True)
+            filled = [c.text for c in cells if c.text]
+            if len(filled) == 1:
+                title_row = filled[0]
+                break
+        return (texts[0] if texts else None), texts[1:], title_row
+
+    def _continuation_tables(self, found: _Found, tables: list[Element]) -> list[_Found]:
+        """The comment table, and the tables after it that carry on with the same columns."""
+        parts = [found]
+        grid = self._grid_columns(found.element)
+        blocks = list(_blocks(self.body))
+        position = next(i for i, b in enumerate(blocks) if b is found.element)
+        text_between = False
+        for block in blocks[position + 1 :]:
+            if block.tag == _P:
+                text_between = text_between or not self.para(block).blank
+                continue
+            header = self._find_header(block)
+            if header is not None and header[0].signature() == found.layout.signature():
+                parts.append(_Found(tables.index(block), block, *header))
+            elif header is None and not text_between and self._grid_columns(block) == grid:
+                parts.append(_Found(tables.index(block), block, found.layout, 0, 0))  # a headerless page part
+            else:
+                if header is not None:
+                    self.warnings.append(
+                        f"Table {tables.index(block) + 1} of the document also looks like a comment table but has "
+                        "other columns; only the first comment table was read."
+                    )
+                break
+            text_between = False
+        if len(parts) > 1:
+            numbers = [str(p.index + 1) for p in parts]
+            self.warnings.append(
+                f"Tables {', '.join(numbers[:-1])} and {numbers[-1]} of the document have the same columns and "
+                "were read as one comment table."
+            )
+        return parts
+
+    def _grid_columns(self, table: Element) -> int:
+        grid = table.find(qn("w:tblGrid"))
+        return len(grid.findall(qn("w:gridCol"))) if grid is not None else 0
+
+    def _read_rows(self, part: _Found, rows: list[_Row], joined: list[str], many_tables: bool) -> None:
+        layout = part.layout
+        for number, row in enumerate(list(_children(part.element, _TR)), start=1):
+            if number <= part.body_from:
+                continue
+            where = f"Row {number}" + (f" of table {part.index + 1}" if many_tables else "")
+            cells = self.cells(row)
+            by_role: dict[str, list[_Para]] = {"text": [], "label": [], "comment": [], "recommendation": []}
+            used = [c for c in cells if not c.merged]
+            texts = {id(c): self.cell_paras(c.element) for c in used}
+            for cell in used:
+                column = layout.column_of(cell)
+                if column is None:
+                    continue
+                key = "label" if column is layout.label else "text" if column is layout.text else column.role
+                by_role[key].extend(texts[id(cell)])
+            filled = [c for c in used if any(not p.blank for p in texts[id(c)])]
+            if self._header_repeat(cells, texts):
+                continue
+            if len(filled) == 1 and filled[0].start <= layout.start and filled[0].start + filled[0].span >= layout.end:
+                self._full_width(where, texts[id(filled[0])])
+                continue
+            if layout.label is not None:
+                provision = _with_label_column(by_role["label"], by_role["text"], layout.label.header)
+            else:
+                provision = _parse_provision(by_role["text"])
+            comment = _plain(by_role["comment"])
+            recommendation = _plain(by_role["recommendation"])
+            if not provision.text and not comment and not recommendation:
+                continue  # blank rows, chapter-title rows
+            current = _Row(where, provision.label, provision.heading, provision.text, list(provision.spans),
+                           comment, recommendation)
+            previous = rows[-1] if rows else None
+            if previous is not None and _continues(previous, current):
+                _append(previous, current)
+                joined.append(where)
+            else:
+                rows.append(current)
+
+    def _header_repeat(self, cells: list[_Cell], texts: dict[int, list[_Para]]) -> bool:
+        titled = [
+            _Cell(c.element, c.start, c.span, c.merged, re.sub(r"\s+", " ", " ".join(p.text for p in texts[id(c)]))
+                  .strip(" :：*"))
+            for c in cells
+            if not c.merged
+        ]
+        return _header_like(titled)
+
+    def _full_width(self, where: str, paras: list[_Para]) -> None:
+        trimmed = _trim(paras)
+        if not trimmed:
+            return
+        if len(trimmed) == 1:
+            split = _split_label(trimmed[0].text)
+            rest = trimmed[0].text[split.rest_start :].strip() if split else None
+            if split is not None and (not rest or _heading_like(rest)):
+                return  # a section heading row such as "Chapter 3 Network Security Protection"
+        text = _plain(trimmed)
+        quoted = text if len(text) <= 60 else text[:57].rstrip() + "…"
+        self.warnings.append(f"{where} spans the whole table (“{quoted}”) and was left out.")
+
+
+def _is_underline_note(text: str) -> bool:
+    """"(Note: relevant text is underlined)." and its variants."""
+    return len(text) <= 120 and bool(_NOTE_RE.search(text)) and bool(_UNDERLINED_RE.search(text))
+
+
+def _column_open(previous: str, current: str) -> bool:
+    """A column allows a continuation: nothing more in it, or more after an unfinished text. (A row cut at a
+    page break starts every cell on the first page, so text appearing in a column empty above is a new row.)"""
+    return not current or (bool(previous) and not ends_sentence(previous))
+
+
+_CARRY_ON_START = ",;:)]}”’」』）—–-"
+
+
+def _carries_on(before: str, after: str) -> bool:
+    """`after` picks up a sentence `before` left open: "… apply to the" + "networks constructed …"."""
+    if not before or not after or ends_sentence(before):
+        return False
+    first, last = after.lstrip()[:1], before.rstrip()[-1:]
+    return first.islower() or first in _CARRY_ON_START or (is_cjk(first) and is_cjk(last))
+
+
+def _continues(previous: _Row, current: _Row) -> bool:
+    if current.label is None and current.heading is None and not current.text:
+        return bool(current.comment or current.recommendation)
+    if current.label is not None or current.heading is not None or ends_sentence(previous.text):
+        return False
+    pairs = (
+        (previous.text, current.text),
+        (previous.comment, current.comment),
+        (previous.recommendation, current.recommendation),
+    )
+    if not all(_column_open(before, after) for before, after in pairs[1:]):
+        return False
+    return any(_carries_on(before, after) for before, after in pairs)
+
+
+def _append(previous: _Row, current: _Row) -> None:
+    if current.text:
+        offset = len(previous.text) + 1 if previous.text else 0
+        shifted = [(s + offset, e + offset) for s, e in current.spans]
+        if previous.spans and shifted and previous.spans[-1][1] == len(previous.text) and shifted[0][0] == offset:
+            previous.spans[-1] = (previous.spans[-1][0], shifted[0][1])  # one underline across the row break
+            shifted = shifted[1:]
+        previous.text = f"{previous.text}\n{current.text}" if previous.text else current.text
+        previous.spans.extend(shifted)
+    previous.comment = "\n".join(filter(None, (previous.comment, current.comment)))
+    previous.recommendation = "\n".join(filter(None, (previous.recommendation, current.recommendation)))
