@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.settings import PROJECT_ROOT, Settings
 from comments.errors import CommentdeskError
@@ -15,6 +17,9 @@ from comments.importing.readers import read_file, read_pasted
 from comments.importing.safety import ImportLimits
 from comments.importing.serialize import result_to_dict
 from comments.importing.splitter import split_document
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 EXIT_BAD_INPUT = 2
 
@@ -48,6 +53,20 @@ def _parser() -> argparse.ArgumentParser:
     store.add_argument("file", help="a .txt, .docx or .pdf file, or - to read text from standard input")
     store.add_argument("--title", help="the draft's title (default: detected from the text)")
     store.set_defaults(handler=_import)
+
+    listing = commands.add_parser("submissions", help="list the comment tables with their ids")
+    listing.set_defaults(handler=_list_submissions)
+
+    export = commands.add_parser("export", help="write a comment table as a Word submission (or CSV)")
+    export.add_argument("submission_id", type=int, metavar="SUBMISSION_ID")
+    export.add_argument("--out", required=True, help="the file to write: .docx, or .csv for a spreadsheet")
+    export.set_defaults(handler=_export)
+
+    past = commands.add_parser("import-submission", help="read a past comment table from Word into a draft and "
+                               "a comment table")
+    past.add_argument("file", help="a .docx file holding a comment table")
+    past.add_argument("--title", help="the title for the draft and the comment table (default: the document's)")
+    past.set_defaults(handler=_import_submission)
 
     serve = commands.add_parser("serve", help="run the web service")
     serve.add_argument("--host", default="127.0.0.1")
@@ -102,35 +121,109 @@ def _print_split(result: SplitResult) -> None:
         print(f"warning: {warning.message}")
 
 
-def _import(args: argparse.Namespace) -> int:
+@contextmanager
+def _workspace(settings: Settings) -> Iterator[tuple[Session, int, int]]:
+    """A database session and the local team and user (the CLI acts as the local user until accounts exist).
+    The caller commits; a database without tables becomes one sentence."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
     from sqlmodel import Session
 
     from app.db import make_engine
     from comments import services
 
-    settings = Settings()
-    source = _read_source(args.file, settings)
-    result = split_document(source)
     engine = make_engine(settings.resolved_database_url())
     try:
         with Session(engine) as session:
-            team, user = services.ensure_local_workspace(session)
-            assert team.id is not None
-            draft = services.store_draft(
-                session, team_id=team.id, user_id=user.id, result=result, title=args.title,
-                source_filename=source.filename, source_sha256=source.sha256, source_kind=source.kind,
-            )
-            session.commit()
-            articles = sum(1 for p in result.provisions if p.kind == "article")
-            print(f"Stored draft {draft.id} “{draft.title}”: {len(result.provisions)} provisions, "
-                  f"{articles} articles, {len(result.warnings)} warnings.")
-    except (OperationalError, ProgrammingError) as exc:
-        raise DatabaseNotReady(
-            "The database is not ready (no tables?). Run `commentdesk db upgrade` first."
-        ) from exc
+            try:
+                team, user = services.ensure_local_workspace(session)
+            except (OperationalError, ProgrammingError) as exc:
+                raise DatabaseNotReady(
+                    "The database is not ready (no tables?). Run `commentdesk db upgrade` first."
+                ) from exc
+            assert team.id is not None and user.id is not None
+            yield session, team.id, user.id
     finally:
         engine.dispose()
+
+
+def _import(args: argparse.Namespace) -> int:
+    from comments import services
+
+    settings = Settings()
+    source = _read_source(args.file, settings)
+    result = split_document(source)
+    with _workspace(settings) as (session, team_id, user_id):
+        draft = services.store_draft(
+            session, team_id=team_id, user_id=user_id, result=result, title=args.title,
+            source_filename=source.filename, source_sha256=source.sha256, source_kind=source.kind,
+        )
+        session.commit()
+        articles = sum(1 for p in result.provisions if p.kind == "article")
+        print(f"Stored draft {draft.id} “{draft.title}”: {len(result.provisions)} provisions, "
+              f"{articles} articles, {len(result.warnings)} warnings.")
+    return 0
+
+
+def _list_submissions(args: argparse.Namespace) -> int:
+    from comments import queries
+
+    with _workspace(Settings()) as (session, team_id, _user_id):
+        found = queries.list_team_submissions(session, team_id=team_id)
+        if not found:
+            print("No comment tables yet.")
+        for submission, draft in found:
+            print(f"{submission.id:>6}  {submission.title}  (draft {draft.id}: {draft.title})")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from comments import queries
+    from comments.export.assemble import export_document
+    from comments.export.csv_renderer import render_csv
+    from comments.export.docx_renderer import render_docx
+
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".docx", ".csv"):
+        raise CommentdeskError("The output file must end in .docx (Word) or .csv (spreadsheet).")
+    if not out.parent.is_dir():
+        raise CommentdeskError(f"There is no folder {out.parent} to write {out.name} into.")
+    with _workspace(Settings()) as (session, team_id, _user_id):
+        submission = queries.get_submission(session, team_id=team_id, submission_id=args.submission_id)
+        document = export_document(session, submission=submission)
+    rendered = render_docx(document) if suffix == ".docx" else render_csv(document)
+    out.write_bytes(rendered.data)
+    print(f"Wrote {out} ({len(document.rows)} rows).")
+    if rendered.dropped_characters:
+        print(f"warning: {rendered.dropped_characters} control characters a Word file cannot hold were left out.",
+              file=sys.stderr)
+    return 0
+
+
+def _import_submission(args: argparse.Namespace) -> int:
+    import hashlib
+
+    from comments import submissions
+    from comments.importing.comment_table import read_comment_table
+
+    settings = Settings()
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommentdeskError(f"There is no file {args.file}.")
+    if path.stat().st_size > settings.max_upload_bytes:
+        raise CommentdeskError(f"{path.name} is larger than the {settings.max_upload_mb:g} MB limit.")
+    data = path.read_bytes()
+    table = read_comment_table(data, ImportLimits(max_bytes=settings.max_upload_bytes))
+    with _workspace(settings) as (session, team_id, user_id):
+        submission = submissions.import_comment_table(
+            session, team_id=team_id, user_id=user_id, table=table, title=args.title,
+            source=submissions.SourceInfo(filename=path.name, sha256=hashlib.sha256(data).hexdigest()),
+        )
+        session.commit()
+        print(f"Stored comment table {submission.id} “{submission.title}” with {len(table.rows)} rows "
+              f"(draft {submission.draft_id}).")
+    for warning in table.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.db import make_engine
 from app.errors import install_error_handlers
-from app.routes import drafts, imports
+from app.routes import drafts, imports, rows, submissions
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.settings import STATIC_DIR, Settings
 
@@ -34,6 +34,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(drafts.router)
     app.include_router(imports.router)
+    app.include_router(submissions.router)
+    app.include_router(rows.router)
+    app.include_router(rows.pages)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

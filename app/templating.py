@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import jinja2
@@ -16,6 +17,8 @@ from app.settings import TEMPLATES_DIR
 templates = Jinja2Templates(
     env=jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+        auto_reload=os.environ.get("COMMENTDESK_RELOAD_TEMPLATES") == "1",  # a stat per include otherwise
     ),
 )
 

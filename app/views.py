@@ -1,13 +1,18 @@
-"""Small presenters: domain objects -> what a template shows. No queries here."""
+"""Small presenters: domain objects -> what a template shows. Queries come from comments.queries."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
+from comments import queries
+from comments.export.assemble import row_label
+from comments.export.presenter import ExportDocument, heading_line, sanitize_xml_text, underline_segments
 from comments.importing.document import SplitResult
 from comments.importing.tree import parent_indexes
-from comments.models import Provision
+from comments.models import CommentRow, ConcernTag, Provision, ProvisionKind, Submission
 
 FIRST_WORDS_CHARS = 160
 
@@ -72,3 +77,120 @@ def provision_tree(provisions: Sequence[Provision]) -> list[TreeEntry]:
         depth_of[provision.id] = depth
         entries.append(TreeEntry(provision, min(depth, 4)))
     return entries
+
+
+# --- the comment table --------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    text: str
+    span: queries.SpanRecord | None  # the underline this piece belongs to, or None for plain text
+
+
+@dataclass(frozen=True, slots=True)
+class RowView:
+    row: queries.RowRecord
+    segments: list[Segment]
+    spans: list[queries.SpanRecord]
+    tags: list[ConcernTag]
+    tag_ids: frozenset[int]
+    label: str | None
+    unexportable_characters: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableView:
+    rows: list[RowView]
+    counts: queries.TableCounts
+    tags: Sequence[ConcernTag]
+    row_filter: queries.RowFilter
+    unexportable_rows: list[RowView]
+
+
+def segments(text: str, spans: Sequence[queries.SpanRecord]) -> list[Segment]:
+    """Cut the quoted text at the spans (stored sorted and non-overlapping) for rendering."""
+    out: list[Segment] = []
+    pos = 0
+    for span in spans:
+        if span.start > pos:
+            out.append(Segment(text[pos:span.start], None))
+        out.append(Segment(text[span.start:span.end], span))
+        pos = span.end
+    if pos < len(text):
+        out.append(Segment(text[pos:], None))
+    return out
+
+
+def row_view(entry: queries.TableRow, tags_by_id: dict[int, ConcernTag]) -> RowView:
+    row = entry.row
+    unexportable = sum(sanitize_xml_text(t)[1] for t in (row.quoted_text, row.comment, row.recommendation))
+    return RowView(
+        row=row,
+        segments=segments(row.quoted_text, entry.spans),
+        spans=entry.spans,
+        tags=[tag for tag_id, tag in tags_by_id.items() if tag_id in entry.tag_ids],  # in the team's order
+        tag_ids=frozenset(entry.tag_ids),
+        label=row_label(row),
+        unexportable_characters=unexportable,
+    )
+
+
+def table_view(session: Session, *, submission: Submission, row_filter: queries.RowFilter) -> TableView:
+    tags = queries.team_tags(session, team_id=submission.team_id)
+    tags_by_id = {tag.id: tag for tag in tags if tag.id is not None}
+    rows = [row_view(e, tags_by_id) for e in queries.table_rows(session, submission=submission, row_filter=row_filter)]
+    return TableView(
+        rows=rows,
+        counts=queries.table_counts(session, submission=submission),
+        tags=tags,
+        row_filter=row_filter,
+        unexportable_rows=[r for r in rows if r.unexportable_characters],
+    )
+
+
+def single_row_view(session: Session, *, row: CommentRow, team_id: int) -> RowView:
+    tags = {tag.id: tag for tag in queries.team_tags(session, team_id=team_id) if tag.id is not None}
+    return row_view(queries.table_row(session, row=row), tags)
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionChoice:
+    id: int
+    text: str
+    depth: int
+
+
+def provision_choices(outline: Sequence[queries.OutlineEntry]) -> list[ProvisionChoice]:
+    """What a row can be about: chapters, sections, articles, paragraphs and items, labelled for a <select>."""
+    depth_of: dict[int | None, int] = {}
+    choices = []
+    for p in outline:  # document order: a parent is always seen first
+        depth = 0 if p.parent_id is None else depth_of.get(p.parent_id, -1) + 1
+        depth_of[p.id] = depth
+        if p.kind in (ProvisionKind.preamble, ProvisionKind.trailing):
+            continue
+        name = " ".join(part for part in (p.label, f"({p.heading})" if p.heading else None) if part) or p.kind.value
+        words = first_words(p.text_start, 60) if p.text_start else ""
+        choices.append(ProvisionChoice(p.id, f"{name} — {words}" if words else name, min(depth, 4)))
+    return choices
+
+
+@dataclass(frozen=True, slots=True)
+class PrintRow:
+    heading: str
+    pieces: list[tuple[str, bool]]
+    comment: list[str]
+    recommendation: list[str]
+
+
+def print_rows(document: ExportDocument) -> list[PrintRow]:
+    """The export's rows for the print view, cut exactly as the Word renderer cuts them."""
+    return [
+        PrintRow(
+            heading=heading_line(row),
+            pieces=underline_segments(row.provision_text, row.spans)[0],
+            comment=sanitize_xml_text(row.comment)[0].split("\n"),
+            recommendation=sanitize_xml_text(row.recommendation)[0].split("\n"),
+        )
+        for row in document.rows
+    ]

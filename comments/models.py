@@ -4,7 +4,8 @@ The whole model, and which issue builds each part:
 - Team, User, Membership(role)                        accounts and team isolation (now: one local team)
 - Draft -> Provision (tree through parent_id)         import (built here)
 - ImportPreview                                       a split waiting for "Confirm" (built here)
-- Submission -> Row -> Span, Tag, RowEvent, Note      the comment table (next issue)
+- Submission -> CommentRow -> RowSpan, ConcernTag     the comment table and its Word export (built here)
+- RowEvent, Note, status                              history, discussion, workflow (accounts issue)
 - Position, PositionSource                            the positions library (later issue)
 Every team-owned object carries team_id or reaches a team through its parent; queries filter on it.
 """
@@ -48,6 +49,11 @@ class Role(enum.StrEnum):
     editor = "editor"
     lead = "lead"
     admin = "admin"
+
+
+class RowKind(enum.StrEnum):
+    comment = "comment"
+    question = "question"  # "We seek further information on ..."
 
 
 class ProvisionKind(enum.StrEnum):
@@ -133,3 +139,81 @@ class ImportPreview(SQLModel, table=True):
     payload: dict[str, Any] = Field(sa_type=sa.JSON)  # the SplitResult, see comments/importing/serialize.py
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+class Submission(SQLModel, table=True):
+    """One team's comment table on one draft, and how its Word file looks."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    draft_id: int = Field(foreign_key="draft.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=500)
+    organisation: str | None = Field(default=None, max_length=300)
+    addressee: str | None = Field(default=None, max_length=500)
+    submission_date: date | None = None
+    opening_text: str = Field(default="", sa_type=sa.Text)  # paragraphs separated by blank lines
+    landscape: bool = False
+    font_name: str = Field(default="Times New Roman", max_length=100)
+    font_size_pt: float = 11
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class CommentRow(SQLModel, table=True):
+    """One comment. `quoted_text` is the provision text as it stood when the row was made; spans point into it.
+
+    A row without a provision addresses the draft as a whole. Deleted rows keep their data (undo, the bin)."""
+
+    __tablename__ = "comment_row"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True, ondelete="CASCADE")
+    provision_id: int | None = Field(default=None, foreign_key="provision.id", index=True, ondelete="SET NULL")
+    label: str | None = Field(default=None, max_length=200)
+    heading: str | None = Field(default=None, max_length=500)
+    quoted_text: str = Field(default="", sa_type=sa.Text)
+    kind: RowKind = Field(default=RowKind.comment, sa_type=_enum(RowKind, "row_kind"))
+    comment: str = Field(default="", sa_type=sa.Text)
+    recommendation: str = Field(default="", sa_type=sa.Text)
+    sort_order: int = 0
+    version: int = 1
+    deleted_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class RowSpan(SQLModel, table=True):
+    """An underline, stored as a W3C Web Annotation TextQuote (exact, prefix, suffix) plus a TextPosition."""
+
+    __tablename__ = "row_span"
+    __table_args__ = (
+        sa.CheckConstraint("start >= 0 AND start < \"end\"", name="span_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    row_id: int = Field(foreign_key="comment_row.id", index=True, ondelete="CASCADE")
+    start: int
+    end: int
+    exact: str = Field(sa_type=sa.Text)
+    prefix: str = Field(default="", max_length=32)
+    suffix: str = Field(default="", max_length=32)
+
+
+class ConcernTag(SQLModel, table=True):
+    __tablename__ = "concern_tag"
+    __table_args__ = (sa.UniqueConstraint("team_id", "name", name="uq_concern_tag_team_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=120)
+    description: str = Field(default="", max_length=500)
+    sort_order: int = 0
+
+
+class RowTag(SQLModel, table=True):
+    __tablename__ = "row_tag"
+
+    row_id: int = Field(foreign_key="comment_row.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="concern_tag.id", primary_key=True, index=True, ondelete="CASCADE")

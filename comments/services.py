@@ -18,6 +18,7 @@ from comments.importing.serialize import result_from_dict, result_to_dict
 from comments.importing.splitter import split_document
 from comments.importing.tree import parent_indexes
 from comments.models import Draft, ImportPreview, Membership, Provision, Role, Team, User, utcnow
+from comments.taxonomy import seed_default_tags
 
 LOCAL_TEAM_NAME = "Local team"
 LOCAL_USER_EMAIL = "local@commentdesk.invalid"
@@ -45,6 +46,7 @@ def ensure_local_workspace(session: Session) -> tuple[Team, User]:
     session.add(team)
     session.flush()
     assert team.id is not None and user.id is not None
+    seed_default_tags(session, team_id=team.id)
     session.add(Membership(team_id=team.id, user_id=user.id, role=Role.admin))
     session.flush()
     return team, user

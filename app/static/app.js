@@ -27,3 +27,156 @@ document.addEventListener("beforeinput", (event) => {
     event.preventDefault();
   }
 });
+
+document.documentElement.classList.add("js");
+
+// --- Underlining: turn the mouse (or keyboard) selection in a row's quoted text into offsets -----------
+// The quoted text is rendered with white-space: pre-wrap, so the DOM text equals the stored text and a
+// Range's toString() counts exactly the characters the server counts (code points, via the iterator).
+
+const codePoints = (text) => [...text].length;
+let lastSelection = null; // {quoted, start, end, exact}: kept because clicking a button may clear it
+
+function selectionIn(quoted) {
+  const selection = window.getSelection();
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0).cloneRange();
+  if (!range.intersectsNode(quoted)) return null;
+  const whole = document.createRange();
+  whole.selectNodeContents(quoted);
+  if (range.compareBoundaryPoints(Range.START_TO_START, whole) < 0) range.setStart(whole.startContainer, whole.startOffset);
+  if (range.compareBoundaryPoints(Range.END_TO_END, whole) > 0) range.setEnd(whole.endContainer, whole.endOffset);
+  const before = document.createRange();
+  before.setStart(whole.startContainer, whole.startOffset);
+  before.setEnd(range.startContainer, range.startOffset);
+  const exact = range.toString();
+  if (!exact) return null;
+  const start = codePoints(before.toString());
+  return { quoted, start, end: start + codePoints(exact), exact };
+}
+
+document.addEventListener("selectionchange", () => {
+  const selection = window.getSelection();
+  if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
+  const node = selection.getRangeAt(0).commonAncestorContainer;
+  const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+  const quoted = element && element.closest("[data-quoted]");
+  const found = quoted && selectionIn(quoted);
+  if (found) lastSelection = found;
+});
+
+function showMessage(text) {
+  const messages = document.getElementById("messages");
+  if (!messages) return;
+  const p = document.createElement("p");
+  p.className = "error-message";
+  p.textContent = text;
+  messages.replaceChildren(p);
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element && event.target.closest("[data-underline-url]");
+  if (!button) return;
+  const row = button.closest("tr, .quote-host") || document;
+  const quoted = row.querySelector("[data-quoted]");
+  const found = quoted && (selectionIn(quoted) || (lastSelection && lastSelection.quoted === quoted ? lastSelection : null));
+  if (!found) {
+    showMessage("Select words in the provision's text first, then press “Underline selected words”.");
+    return;
+  }
+  lastSelection = null;
+  const target = quoted.closest(".quote");
+  window.htmx.ajax("POST", button.dataset.underlineUrl, {
+    source: button, target: `#${target.id}`, swap: "outerHTML",
+    values: { start: String(found.start), end: String(found.end), exact: found.exact },
+  });
+});
+
+// Underlines are buttons: Enter or Space removes one, like a click.
+document.addEventListener("keydown", (event) => {
+  const target = event.target;
+  if (!(target instanceof HTMLElement) || target.tagName !== "U" || target.getAttribute("role") !== "button") return;
+  if (event.key === "Enter" || event.key === " ") {
+    event.preventDefault();
+    target.click();
+  }
+});
+
+// Clicking an underline removes it, but not when the click ends a drag that selects text.
+document.addEventListener("click", (event) => {
+  const target = event.target instanceof Element && event.target.closest("u[role=button]");
+  const selection = window.getSelection();
+  if (target && selection && !selection.isCollapsed) event.stopPropagation();
+}, true);
+
+// --- Saving comment and recommendation: saving / saved / failed — retry; nothing typed is lost --------
+
+function setSaveState(form, state, text) {
+  form.dataset.state = state;
+  const label = form.querySelector("[data-save-state]");
+  if (!label) return;
+  label.textContent = text;
+  const retry = form.querySelector("[data-retry]");
+  if (state === "failed" && !retry) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "small";
+    button.dataset.retry = "";
+    button.textContent = "Retry";
+    button.addEventListener("click", () => window.htmx.trigger(form, "change"));
+    label.after(button);
+  } else if (state !== "failed" && retry) {
+    retry.remove();
+  }
+}
+
+document.addEventListener("input", (event) => {
+  const form = event.target instanceof Element && event.target.closest("form[data-autosave]");
+  if (form) setSaveState(form, "dirty", "Unsaved changes");
+});
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt;
+  if (form instanceof HTMLFormElement && form.hasAttribute("data-autosave")) setSaveState(form, "saving", "Saving…");
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-autosave")) return;
+  if (event.detail.successful) {
+    // A keystroke during the request leaves the form dirty: the queued request will save it.
+    if (form.dataset.state === "saving") setSaveState(form, "saved", "Saved");
+  } else {
+    setSaveState(form, "failed", "Not saved — your text is still here.");
+  }
+});
+window.addEventListener("beforeunload", (event) => {
+  if (document.querySelector("form[data-autosave]:is([data-state=dirty],[data-state=saving],[data-state=failed])")) {
+    event.preventDefault();
+  }
+});
+
+// --- Rows moved or added: move the element itself, so text typed in it stays ---------------------------
+
+function visibleSibling(row, forward) {
+  let next = forward ? row.nextElementSibling : row.previousElementSibling;
+  while (next && next.classList.contains("deleted-row")) next = forward ? next.nextElementSibling : next.previousElementSibling;
+  return next;
+}
+
+document.addEventListener("rowMoved", (event) => {
+  const row = document.getElementById(`row-${event.detail.id}`);
+  if (!row) return;
+  const up = event.detail.direction === "up";
+  const neighbour = visibleSibling(row, !up);
+  if (!neighbour) return;
+  if (up) neighbour.before(row); else neighbour.after(row);
+  const button = row.querySelector(`button[name=direction][value=${up ? "up" : "down"}]`);
+  if (button) button.focus();
+});
+
+document.addEventListener("rowAdded", (event) => {
+  const row = document.getElementById(`row-${event.detail.id}`);
+  if (!row) return;
+  row.scrollIntoView({ block: "center" });
+  const quoted = row.querySelector("[data-quoted]") ? null : row.querySelector("textarea");
+  (quoted || row.querySelector("textarea")).focus({ preventScroll: true });
+});

@@ -1,0 +1,184 @@
+"""Editing one row of a comment table. Every endpoint answers htmx with the fragment it changed and a plain
+form post with a redirect back to the row, so the table also works without JavaScript."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from app.deps import CsrfProtected, CurrentActor, SessionDep
+from app.templating import is_htmx, render
+from app.views import single_row_view
+from comments import queries, submissions
+from comments.models import CommentRow, RowKind, Submission
+
+router = APIRouter(dependencies=[CsrfProtected])  # every change
+pages = APIRouter()  # reads
+
+
+class LoadedRow:
+    """A row with its submission, loaded for the acting team (another team's row is a 404)."""
+
+    def __init__(self, request: Request, row_id: int, session: SessionDep, actor: CurrentActor) -> None:
+        self.row, self.submission = queries.get_row(session, team_id=actor.team_id, row_id=row_id)
+        self.team_id = actor.team_id
+        self.referer_path = urlsplit(request.headers.get("referer", "")).path
+
+    @property
+    def url(self) -> str:
+        """Where a plain form post goes back to: the row's own page when it came from there, else the table."""
+        if self.referer_path == f"/rows/{self.row.id}":
+            return self.referer_path
+        return f"/submissions/{self.submission.id}#row-{self.row.id}"
+
+
+TeamRow = Annotated[LoadedRow, Depends()]
+
+
+def _row_fragment(request: Request, session: SessionDep, loaded: LoadedRow, template: str) -> Response:
+    if not is_htmx(request):
+        return RedirectResponse(loaded.url, status_code=303)
+    return render(request, template, _row_context(session, loaded.row, loaded.submission, loaded.team_id),
+                  headers={"X-Row-Version": str(loaded.row.version)})
+
+
+def _row_context(session: SessionDep, row: CommentRow, submission: Submission, team_id: int) -> dict[str, Any]:
+    return {
+        "r": single_row_view(session, row=row, team_id=team_id),
+        "submission": submission,
+        "view_tags": queries.team_tags(session, team_id=team_id),
+    }
+
+
+@router.post("/submissions/{submission_id}/rows")
+def add_row(
+    request: Request, submission_id: int, session: SessionDep, actor: CurrentActor,
+    provision_id: Annotated[str, Form(max_length=20)] = "",
+    kind: Annotated[RowKind, Form()] = RowKind.comment,
+) -> Response:
+    submission = queries.get_submission(session, team_id=actor.team_id, submission_id=submission_id)
+    row = submissions.add_row(
+        session, submission=submission, provision_id=int(provision_id) if provision_id.isdigit() else None,
+        kind=kind, user_id=actor.user_id,
+    )
+    session.commit()
+    if not is_htmx(request):
+        return RedirectResponse(f"/submissions/{submission.id}#row-{row.id}", status_code=303)
+    following = queries.next_live_row(session, row=row)
+    # Put the new row in its place in document order without re-rendering (and losing) the others.
+    headers = {"HX-Retarget": f"#row-{following.id}", "HX-Reswap": "beforebegin"} if following else {}
+    headers["HX-Trigger-After-Settle"] = json.dumps({"rowAdded": {"id": row.id}})
+    context = _row_context(session, row, submission, actor.team_id)
+    return render(request, "submissions/_row.html", context, headers=headers)
+
+
+@router.post("/rows/{row_id}/text")
+def save_text(
+    request: Request, loaded: TeamRow, session: SessionDep,
+    field: Annotated[submissions.RowField, Form()],
+    value: Annotated[str, Form(max_length=submissions.MAX_CELL_CHARS)] = "",
+) -> Response:
+    submissions.update_row_text(session, row=loaded.row, field=field, value=value)
+    session.commit()
+    if not is_htmx(request):
+        return RedirectResponse(loaded.url, status_code=303)
+    return Response(status_code=204, headers={"X-Row-Version": str(loaded.row.version)})
+
+
+@router.post("/rows/{row_id}/spans")
+def add_span(
+    request: Request, loaded: TeamRow, session: SessionDep,
+    start: Annotated[str, Form(max_length=12)] = "",
+    end: Annotated[str, Form(max_length=12)] = "",
+    exact: Annotated[str | None, Form(max_length=submissions.MAX_CELL_CHARS)] = None,
+    words: Annotated[str, Form(max_length=2000)] = "",
+    occurrence: Annotated[int, Form(ge=1, le=10_000)] = 1,
+) -> Response:
+    if start.isdigit() and end.isdigit():
+        submissions.underline(session, row=loaded.row, start=int(start), end=int(end), exact=exact)
+    else:  # the keyboard and no-JS way: type the words
+        submissions.underline_words(session, row=loaded.row, words=words, occurrence=occurrence)
+    session.commit()
+    return _row_fragment(request, session, loaded, "submissions/_quote.html")
+
+
+@router.post("/rows/{row_id}/spans/{span_id}/delete")
+def remove_span(request: Request, loaded: TeamRow, span_id: int, session: SessionDep) -> Response:
+    submissions.remove_underline(session, row=loaded.row, span_id=span_id)
+    session.commit()
+    return _row_fragment(request, session, loaded, "submissions/_quote.html")
+
+
+@pages.get("/rows/{row_id}")
+def row_page(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
+    """One row with every control as a plain form: works without JavaScript and at any zoom."""
+    return render(request, "submissions/row.html", _row_context(session, loaded.row, loaded.submission,
+                                                                 loaded.team_id))
+
+
+@pages.get("/rows/{row_id}/words")
+def words_form(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
+    if not is_htmx(request):
+        return RedirectResponse(f"/rows/{loaded.row.id}", status_code=303)
+    return render(request, "submissions/_words_form.html", _row_context(session, loaded.row, loaded.submission,
+                                                                        loaded.team_id))
+
+
+@pages.get("/rows/{row_id}/tags")
+def tag_picker(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
+    """The concern-tag checkboxes: a fragment when the row's panel opens, or a page of its own without JS."""
+    template = "submissions/_tag_picker.html" if is_htmx(request) else "submissions/tags.html"
+    return render(request, template, _row_context(session, loaded.row, loaded.submission, loaded.team_id))
+
+
+@router.post("/rows/{row_id}/tags")
+def set_tags(
+    request: Request, loaded: TeamRow, session: SessionDep,
+    tag_ids: Annotated[list[int] | None, Form(alias="tag")] = None,
+) -> Response:
+    submissions.set_row_tags(session, row=loaded.row, team_id=loaded.team_id, tag_ids=tag_ids or [])
+    session.commit()
+    return _row_fragment(request, session, loaded, "submissions/_tags.html")
+
+
+@router.post("/rows/{row_id}/kind")
+def set_kind(
+    request: Request, loaded: TeamRow, session: SessionDep, kind: Annotated[str, Form(max_length=20)],
+) -> Response:
+    submissions.set_row_kind(session, row=loaded.row, kind=kind)
+    session.commit()
+    return _row_fragment(request, session, loaded, "submissions/_quote.html")
+
+
+@router.post("/rows/{row_id}/move")
+def move(
+    request: Request, loaded: TeamRow, session: SessionDep, direction: Annotated[Literal["up", "down"], Form()],
+) -> Response:
+    submissions.move_row(session, row=loaded.row, direction=direction)
+    session.commit()
+    if not is_htmx(request):
+        return RedirectResponse(loaded.url, status_code=303)
+    # The browser moves the row's element itself, so text typed in it stays where it is.
+    trigger = json.dumps({"rowMoved": {"id": loaded.row.id, "direction": direction}})
+    return Response(status_code=204, headers={"HX-Trigger": trigger})
+
+
+@router.post("/rows/{row_id}/delete")
+def delete(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
+    submissions.delete_row(session, row=loaded.row)
+    session.commit()
+    if not is_htmx(request):
+        return RedirectResponse(f"/submissions/{loaded.submission.id}?deleted={loaded.row.id}", status_code=303)
+    context = _row_context(session, loaded.row, loaded.submission, loaded.team_id)
+    return render(request, "submissions/_deleted_row.html", context)
+
+
+@router.post("/rows/{row_id}/restore")
+def restore(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
+    submissions.restore_row(session, row=loaded.row)
+    session.commit()
+    return _row_fragment(request, session, loaded, "submissions/_row.html")

@@ -1,0 +1,181 @@
+"""Comment tables: create one on a draft, the table page with its filters, settings, exports, print view."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import PurePath
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from app.deps import Actor, CsrfProtected, CurrentActor, SessionDep, SettingsDep
+from app.templating import render
+from app.views import print_rows, provision_choices, table_view
+from comments import queries, submissions
+from comments.errors import ImportRejected, InvalidInput
+from comments.export.assemble import export_document
+from comments.export.csv_renderer import render_csv
+from comments.export.docx_renderer import HEADER_TEXTS, NOTE_TEXT, render_docx
+from comments.importing.comment_table import CommentTable, read_comment_table
+from comments.importing.safety import ImportLimits
+from comments.models import Submission
+
+router = APIRouter()
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def load_submission(submission_id: int, session: SessionDep, actor: CurrentActor) -> Submission:
+    return queries.get_submission(session, team_id=actor.team_id, submission_id=submission_id)
+
+
+TeamSubmission = Annotated[Submission, Depends(load_submission)]
+
+
+def settings_form(
+    title: Annotated[str, Form(max_length=500)],
+    organisation: Annotated[str, Form(max_length=300)] = "",
+    addressee: Annotated[str, Form(max_length=500)] = "",
+    submission_date: Annotated[date | None, Form()] = None,
+    opening_text: Annotated[str, Form(max_length=submissions.MAX_CELL_CHARS)] = "",
+    orientation: Annotated[str, Form(pattern="^(portrait|landscape)$")] = "portrait",
+    font_name: Annotated[str, Form(max_length=100)] = "Times New Roman",
+    font_size_pt: Annotated[float, Form(ge=6, le=30)] = 11,
+) -> submissions.SubmissionSettings:
+    return submissions.SubmissionSettings(
+        title=title, organisation=organisation, addressee=addressee, submission_date=submission_date,
+        opening_text=opening_text, landscape=orientation == "landscape", font_name=font_name,
+        font_size_pt=font_size_pt,
+    )
+
+
+SettingsForm = Annotated[submissions.SubmissionSettings, Depends(settings_form)]
+
+
+@router.get("/submissions")
+def list_submissions(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    found = queries.list_team_submissions(session, team_id=actor.team_id)
+    return render(request, "submissions/index.html", {"submissions": found})
+
+
+@router.get("/submissions/import")
+def import_form(request: Request, actor: CurrentActor, settings: SettingsDep) -> Response:
+    return render(request, "submissions/import.html", {"settings": settings})
+
+
+@router.post("/submissions/import", dependencies=[CsrfProtected])
+async def import_past_submission(
+    session: SessionDep, actor: CurrentActor, settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+    title: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Read a past comment table from Word: a draft of the provisions it quotes and a table of its rows."""
+    if not file.filename:
+        raise InvalidInput("Choose the .docx file of a past submission.")
+    data = await file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise ImportRejected(f"The file is larger than the {settings.max_upload_mb:g} MB limit.", reason="too_large")
+    limits = ImportLimits(max_bytes=settings.max_upload_bytes)
+    table = await run_in_threadpool(read_comment_table, data, limits)
+    filename = PurePath(file.filename.replace("\\", "/")).name[:255]
+    source = submissions.SourceInfo(filename=filename, sha256=hashlib.sha256(data).hexdigest())
+    submission = await run_in_threadpool(
+        _store_past_submission, session, actor, table, source, title.strip() or None,
+    )
+    return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
+
+
+def _store_past_submission(
+    session: SessionDep, actor: Actor, table: CommentTable, source: submissions.SourceInfo, title: str | None,
+) -> Submission:
+    submission = submissions.import_comment_table(
+        session, team_id=actor.team_id, user_id=actor.user_id, table=table, source=source, title=title,
+    )
+    session.commit()
+    return submission
+
+
+@router.post("/drafts/{draft_id}/submissions", dependencies=[CsrfProtected])
+def create_submission(draft_id: int, session: SessionDep, actor: CurrentActor, form: SettingsForm) -> Response:
+    draft = queries.get_draft(session, team_id=actor.team_id, draft_id=draft_id)
+    submission = submissions.create_submission(session, draft=draft, settings=form, user_id=actor.user_id)
+    session.commit()
+    return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
+
+
+@router.get("/submissions/{submission_id}")
+def show_submission(
+    request: Request, submission: TeamSubmission, session: SessionDep,
+    tag: Annotated[str, Query(max_length=20)] = "",
+    kind: Annotated[str, Query(max_length=20)] = "",
+    provision: Annotated[str, Query(max_length=20)] = "",
+    deleted: Annotated[int | None, Query()] = None,
+) -> Response:
+    row_filter = queries.RowFilter(
+        tag_id=int(tag) if tag.isdigit() else None,
+        untagged=tag == "none",
+        kind=kind if kind in ("comment", "question") else None,
+        provision_id=int(provision) if provision.isdigit() else None,
+    )
+    draft = queries.get_draft(session, team_id=submission.team_id, draft_id=submission.draft_id)
+    view = table_view(session, submission=submission, row_filter=row_filter)
+    undo_row = None
+    if deleted is not None:
+        found = queries.get_row(session, team_id=submission.team_id, row_id=deleted)
+        undo_row = found[0] if found[0].deleted_at is not None and found[1].id == submission.id else None
+    return render(request, "submissions/show.html", {
+        "submission": submission, "draft": draft, "view": view, "undo_row": undo_row,
+        "provisions": provision_choices(queries.provision_outline(session, draft=draft)),
+        "commented": queries.commented_provisions(session, submission=submission),
+        "fonts": submissions.FONT_NAMES, "font_sizes": submissions.FONT_SIZES,
+    })
+
+
+@router.post("/submissions/{submission_id}/settings", dependencies=[CsrfProtected])
+def update_settings(submission: TeamSubmission, session: SessionDep, form: SettingsForm) -> Response:
+    submissions.update_submission(session, submission=submission, settings=form)
+    session.commit()
+    return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
+
+
+@router.get("/submissions/{submission_id}/export.docx")
+def export_docx(submission: TeamSubmission, session: SessionDep) -> Response:
+    rendered = render_docx(export_document(session, submission=submission))
+    return _download(rendered.data, DOCX_TYPE, submission, "docx", rendered.dropped_characters)
+
+
+@router.get("/submissions/{submission_id}/export.csv")
+def export_csv(submission: TeamSubmission, session: SessionDep) -> Response:
+    rendered = render_csv(export_document(session, submission=submission))
+    return _download(rendered.data, "text/csv; charset=utf-8", submission, "csv", rendered.dropped_characters)
+
+
+@router.get("/submissions/{submission_id}/print")
+def print_view(request: Request, submission: TeamSubmission, session: SessionDep) -> Response:
+    document = export_document(session, submission=submission)
+    return render(request, "submissions/print.html", {
+        "document": document, "rows": print_rows(document), "headers": HEADER_TEXTS, "note": NOTE_TEXT,
+        "submission_id": submission.id,
+    })
+
+
+def _download(data: bytes, media_type: str, submission: Submission, extension: str, dropped: int) -> Response:
+    headers = {"Content-Disposition": content_disposition(submission.title, extension)}
+    if dropped:
+        # Characters Word cannot hold (control codes) were left out; the table page lists where they are.
+        headers["X-Dropped-Characters"] = str(dropped)
+    return Response(data, media_type=media_type, headers=headers)
+
+
+def content_disposition(title: str, extension: str) -> str:
+    """An attachment name from the title: ASCII fallback plus the UTF-8 form (RFC 6266 / 5987)."""
+    stem = " ".join(title.split())[:80] or "submission"
+    ascii_stem = "".join(c if c.isascii() and (c.isalnum() or c in " -_.,()") else "_" for c in stem).strip()
+    return (
+        f'attachment; filename="{ascii_stem or "submission"}.{extension}"; '
+        f"filename*=UTF-8''{quote(f'{stem}.{extension}', safe='')}"
+    )

@@ -1,0 +1,58 @@
+"""A stored submission -> the ExportDocument the renderers take. Reads only."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session
+
+from comments import queries
+from comments.export.presenter import ExportDocument, ExportRow, Span
+from comments.models import CommentRow, Submission
+
+WHOLE_DRAFT_LABEL = "General comments"  # comments.submissions.WHOLE_DRAFT_NAMES reads it back
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def opening_paragraphs(text: str) -> tuple[str, ...]:
+    """Paragraphs are separated by blank lines; single line breaks inside one are kept as spaces."""
+    return tuple(" ".join(p.split()) for p in _BLANK_LINES.split(text) if p.strip())
+
+
+def format_date(submission: Submission) -> str | None:
+    d = submission.submission_date
+    return f"{d.day} {d:%B %Y}" if d else None
+
+
+def row_label(row: CommentRow | queries.RowRecord) -> str | None:
+    if row.label or row.heading or row.quoted_text:
+        return row.label
+    return WHOLE_DRAFT_LABEL if row.provision_id is None else None
+
+
+def export_document(session: Session, *, submission: Submission) -> ExportDocument:
+    tags = {tag.id: tag.name for tag in queries.team_tags(session, team_id=submission.team_id)}
+    rows = tuple(
+        ExportRow(
+            provision_label=row_label(entry.row),
+            provision_heading=entry.row.heading,
+            provision_text=entry.row.quoted_text,
+            spans=tuple(Span(s.start, s.end) for s in entry.spans),
+            comment=entry.row.comment,
+            recommendation=entry.row.recommendation,
+            kind=entry.row.kind.value,
+            tags=tuple(name for tag_id, name in tags.items() if tag_id in entry.tag_ids),  # in the team's order
+        )
+        for entry in queries.table_rows(session, submission=submission)
+    )
+    return ExportDocument(
+        title=submission.title,
+        organisation=submission.organisation,
+        date_text=format_date(submission),
+        addressee=submission.addressee,
+        opening_paragraphs=opening_paragraphs(submission.opening_text),
+        rows=rows,
+        landscape=submission.landscape,
+        font_name=submission.font_name,
+        font_size_pt=submission.font_size_pt,
+    )

@@ -1,0 +1,237 @@
+"""The comment table over HTTP: create, add rows, underline, edit, tags, move, delete/undo, filters,
+exports and the print view, both as htmx fragments and as plain form posts; bad input and other teams."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import docx
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from comments import queries, services, submissions
+from comments.models import CommentRow, RowSpan, Submission
+from tests.factories import make_draft, make_submission, make_team, provision
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def local(client: TestClient, session: Session):
+    client.get("/drafts")  # creates the local team
+    team, _user = services.ensure_local_workspace(session)
+    return team
+
+
+@pytest.fixture
+def draft(session: Session, local):
+    return make_draft(session, team_id=local.id, title="Network Products Measures")
+
+
+@pytest.fixture
+def submission(session: Session, draft) -> Submission:
+    made = make_submission(session, draft, title="Comments on the Network Products Measures")
+    session.commit()
+    return made
+
+
+def post(client: TestClient, csrf_token: str, url: str, data: dict | None = None, *, htmx: bool = True, **kw):
+    headers = {**HX, "X-CSRF-Token": csrf_token} if htmx else {}
+    body = dict(data or {})
+    if not htmx:
+        body["csrf_token"] = csrf_token
+    return client.post(url, data=body, headers=headers, follow_redirects=False, **kw)
+
+
+def add_row(client, csrf_token, submission, draft, session, label: str | None, **data) -> CommentRow:
+    provision_id = str(provision(session, draft, label).id) if label else ""
+    response = post(client, csrf_token, f"/submissions/{submission.id}/rows", {"provision_id": provision_id, **data})
+    assert response.status_code == 200, response.text
+    row_id = int(BeautifulSoup(response.text, "html.parser").select_one("tr.comment-row")["data-row-id"])
+    row = session.get(CommentRow, row_id)
+    assert row is not None
+    return row
+
+
+def test_create_a_comment_table_from_the_draft_page(client: TestClient, csrf_token: str, draft, session) -> None:
+    page = BeautifulSoup(client.get(f"/drafts/{draft.id}").text, "html.parser")
+    form = page.select_one(f"form[action='/drafts/{draft.id}/submissions']")
+    assert form is not None and form.select_one("input[name=title]")["value"] == "Comments on Network Products Measures"
+    response = post(client, csrf_token, f"/drafts/{draft.id}/submissions", {
+        "title": "Joint comments", "organisation": "Example Association", "orientation": "landscape",
+        "font_name": "Arial", "font_size_pt": "12", "submission_date": "2026-11-30",
+    }, htmx=False)
+    assert response.status_code == 303
+    created = session.exec(select(Submission).where(Submission.title == "Joint comments")).one()
+    assert response.headers["location"] == f"/submissions/{created.id}"
+    assert created.landscape and created.font_name == "Arial" and created.font_size_pt == 12
+    table = client.get(f"/submissions/{created.id}")
+    assert table.status_code == 200 and table.template.name == "submissions/show.html"
+    assert "Joint comments" in table.text
+
+
+def test_bad_settings_are_a_sentence_not_a_crash(client, csrf_token, draft) -> None:
+    response = post(client, csrf_token, f"/drafts/{draft.id}/submissions",
+                    {"title": "x", "font_name": "Wingdings"}, htmx=False)
+    assert response.status_code == 422 and "Choose one of these fonts" in response.text
+    response = post(client, csrf_token, f"/drafts/{draft.id}/submissions", {"title": "   "}, htmx=False)
+    assert response.status_code == 422 and "needs a title" in response.text
+
+
+def test_add_row_returns_the_row_placed_in_document_order(client, csrf_token, submission, draft, session) -> None:
+    later = add_row(client, csrf_token, submission, draft, session, "Article 4")
+    response = post(client, csrf_token, f"/submissions/{submission.id}/rows",
+                    {"provision_id": str(provision(session, draft, "Article 2").id)})
+    assert response.headers["HX-Retarget"] == f"#row-{later.id}" and response.headers["HX-Reswap"] == "beforebegin"
+    page = BeautifulSoup(client.get(f"/submissions/{submission.id}").text, "html.parser")
+    shown = [tr.select_one(".row-label strong").text for tr in page.select("tr.comment-row")]
+    assert shown == ["Article 2", "Article 4"]
+
+
+def test_underline_by_offsets_and_by_words_then_click_to_remove(client, csrf_token, submission, draft, session):
+    row = add_row(client, csrf_token, submission, draft, session, "Article 4")
+    start = row.quoted_text.index("within the territory")
+    response = post(client, csrf_token, f"/rows/{row.id}/spans",
+                    {"start": str(start), "end": str(start + 20), "exact": "within the territory"})
+    assert response.status_code == 200
+    fragment = BeautifulSoup(response.text, "html.parser")
+    assert [u.text for u in fragment.select(".quoted u")] == ["within the territory"]
+    # the quoted text renders exactly, so the browser's offsets are the server's
+    assert fragment.select_one(".quoted").text == row.quoted_text
+    by_words = post(client, csrf_token, f"/rows/{row.id}/spans", {"words": "overseas", "occurrence": "1"})
+    assert [u.text for u in BeautifulSoup(by_words.text, "html.parser").select(".quoted u")] == [
+        "within the territory", "overseas"]
+    span = session.exec(select(RowSpan).where(RowSpan.row_id == row.id, RowSpan.exact == "overseas")).one()
+    removed = post(client, csrf_token, f"/rows/{row.id}/spans/{span.id}/delete")
+    assert [u.text for u in BeautifulSoup(removed.text, "html.parser").select(".quoted u")] == ["within the territory"]
+
+
+def test_a_stale_or_outside_selection_is_a_422_sentence(client, csrf_token, submission, draft, session) -> None:
+    row = add_row(client, csrf_token, submission, draft, session, "Article 4")
+    stale = post(client, csrf_token, f"/rows/{row.id}/spans", {"start": "0", "end": "5", "exact": "Other"})
+    assert stale.status_code == 422 and "do not match" in stale.text
+    outside = post(client, csrf_token, f"/rows/{row.id}/spans", {"start": "0", "end": "99999"})
+    assert outside.status_code == 422 and "outside" in outside.text
+    missing = post(client, csrf_token, f"/rows/{row.id}/spans", {"words": "cryptography"})
+    assert missing.status_code == 422 and "does not occur" in missing.text
+    assert session.exec(select(RowSpan).where(RowSpan.row_id == row.id)).all() == []
+
+
+def test_autosave_keeps_line_breaks_and_reports_the_version(client, csrf_token, submission, draft, session) -> None:
+    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    response = post(client, csrf_token, f"/rows/{row.id}/text",
+                    {"field": "comment", "value": "The scope is too broad.\r\n\r\nIt covers all networks."})
+    assert response.status_code == 204 and int(response.headers["X-Row-Version"]) > 1
+    session.refresh(row)
+    assert row.comment == "The scope is too broad.\n\nIt covers all networks."
+    plain = post(client, csrf_token, f"/rows/{row.id}/text", {"field": "recommendation", "value": "Narrow it."},
+                 htmx=False)
+    assert plain.status_code == 303 and plain.headers["location"].endswith(f"#row-{row.id}")
+    bad = post(client, csrf_token, f"/rows/{row.id}/text", {"field": "label", "value": "x"})
+    assert bad.status_code == 422
+
+
+def test_tags_kind_move_delete_undo(client, csrf_token, submission, draft, session, local) -> None:
+    first = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    second = add_row(client, csrf_token, submission, draft, session, "Article 3")
+    tags = queries.team_tags(session, team_id=local.id)
+    tagged = post(client, csrf_token, f"/rows/{first.id}/tags", {"tag": [str(tags[0].id), str(tags[4].id)]})
+    assert [li.text for li in BeautifulSoup(tagged.text, "html.parser").select("li.tag")] == [
+        tags[0].name, tags[4].name]
+    kind = post(client, csrf_token, f"/rows/{first.id}/kind", {"kind": "question"})
+    assert "question" in kind.text
+    moved = post(client, csrf_token, f"/rows/{second.id}/move", {"direction": "up"})
+    assert moved.status_code == 204 and "rowMoved" in moved.headers["HX-Trigger"]
+    assert [e.row.id for e in queries.table_rows(session, submission=submission)] == [second.id, first.id]
+    deleted = post(client, csrf_token, f"/rows/{first.id}/delete")
+    assert "Undo" in deleted.text and f"/rows/{first.id}/restore" in deleted.text
+    page = client.get(f"/submissions/{submission.id}").text
+    assert f'id="row-{first.id}"' not in page
+    restored = post(client, csrf_token, f"/rows/{first.id}/restore")
+    assert restored.status_code == 200 and f'id="row-{first.id}"' in restored.text
+    # without JavaScript: delete redirects to the table with an undo form
+    plain = post(client, csrf_token, f"/rows/{first.id}/delete", htmx=False)
+    assert plain.headers["location"] == f"/submissions/{submission.id}?deleted={first.id}"
+    undo_page = BeautifulSoup(client.get(plain.headers["location"]).text, "html.parser")
+    assert undo_page.select_one(f"form.notice[action='/rows/{first.id}/restore']") is not None
+
+
+def test_filters_show_counts(client, csrf_token, submission, draft, session, local) -> None:
+    a = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    add_row(client, csrf_token, submission, draft, session, "Article 3", kind="question")
+    tag = queries.team_tags(session, team_id=local.id)[0]
+    post(client, csrf_token, f"/rows/{a.id}/tags", {"tag": [str(tag.id)]})
+    page = BeautifulSoup(client.get(f"/submissions/{submission.id}?tag={tag.id}").text, "html.parser")
+    assert [tr["data-row-id"] for tr in page.select("tr.comment-row")] == [str(a.id)]
+    assert "Showing 1 of 2 rows" in page.select_one(".count").text
+    assert f"{tag.name} (1)" in page.select_one("#filter-tag").text
+    questions = BeautifulSoup(client.get(f"/submissions/{submission.id}?kind=question").text, "html.parser")
+    assert len(questions.select("tr.comment-row")) == 1 and "Questions (1)" in questions.text
+
+
+def test_exports_docx_csv_and_print_view(client, csrf_token, submission, draft, session) -> None:
+    row = add_row(client, csrf_token, submission, draft, session, "Article 4")
+    post(client, csrf_token, f"/rows/{row.id}/spans", {"words": "overseas"})
+    post(client, csrf_token, f"/rows/{row.id}/text", {"field": "comment", "value": "Maintenance from abroad."})
+    post(client, csrf_token, f"/rows/{row.id}/text", {"field": "recommendation", "value": "=Delete it"})
+    response = client.get(f"/submissions/{submission.id}/export.docx")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="Comments on the Network Products Measures.docx"' in response.headers["content-disposition"]
+    table = docx.Document(io.BytesIO(response.content)).tables[0]
+    cell = table.rows[1].cells[0]
+    assert cell.paragraphs[0].text == "Article 4 (Technical maintenance)"
+    assert [r.text for p in cell.paragraphs for r in p.runs if r.underline] == ["overseas"]
+    assert table.rows[1].cells[1].text == "Maintenance from abroad."
+    csv_response = client.get(f"/submissions/{submission.id}/export.csv")
+    rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    assert rows[1][0] == "Article 4" and "overseas" in rows[1] and rows[1][5] == "'=Delete it"
+    printed = client.get(f"/submissions/{submission.id}/print")
+    page = BeautifulSoup(printed.text, "html.parser")
+    assert [u.text for u in page.select("table.submission u")] == ["overseas"]
+    assert [th.text for th in page.select("table.submission thead th")] == [
+        "Text of Draft Measure", "Comment", "Recommendation"]
+
+
+def test_control_characters_are_reported_and_dropped_from_the_export(client, csrf_token, submission, draft, session):
+    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    submissions.update_row_text(session, row=row, field="comment", value="Bell\x07 and\x0b tab")
+    session.commit()
+    page = client.get(f"/submissions/{submission.id}").text
+    assert "control characters" in page and "2 characters" in page
+    response = client.get(f"/submissions/{submission.id}/export.docx")
+    assert response.status_code == 200 and response.headers["X-Dropped-Characters"] == "2"
+    assert docx.Document(io.BytesIO(response.content)).tables[0].rows[1].cells[1].text == "Bell and tab"
+
+
+def test_another_teams_table_and_rows_answer_404(client, csrf_token, session) -> None:
+    client.get("/drafts")
+    other = make_team(session, "Other association")
+    draft = make_draft(session, team_id=other.id, title="Secret canary draft")
+    theirs = make_submission(session, draft, title="Secret canary table")
+    row = submissions.add_row(session, submission=theirs, provision_id=provision(session, draft, "Article 2").id,
+                              user_id=None)
+    session.commit()
+    for url in (f"/submissions/{theirs.id}", f"/submissions/{theirs.id}/export.docx",
+                f"/submissions/{theirs.id}/export.csv", f"/submissions/{theirs.id}/print"):
+        assert client.get(url).status_code == 404, url
+    for url, data in ((f"/rows/{row.id}/text", {"field": "comment", "value": "x"}),
+                      (f"/rows/{row.id}/delete", {}), (f"/rows/{row.id}/spans", {"words": "apply"}),
+                      (f"/submissions/{theirs.id}/rows", {"provision_id": ""}),
+                      (f"/submissions/{theirs.id}/settings", {"title": "x"}),
+                      (f"/drafts/{draft.id}/submissions", {"title": "x"})):
+        assert post(client, csrf_token, url, data).status_code == 404, url
+    assert "Secret canary" not in client.get("/submissions").text
+    session.refresh(row)
+    assert row.comment == "" and row.deleted_at is None
+
+
+def test_row_posts_need_the_csrf_token(client, csrf_token, submission, draft, session) -> None:
+    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    response = client.post(f"/rows/{row.id}/text", data={"field": "comment", "value": "x"})
+    assert response.status_code == 403
+    session.refresh(row)
+    assert row.comment == ""
