@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from app.security import check_csrf
 from app.settings import Settings
-from comments.services import ensure_local_workspace
+from comments.services import ensure_local_workspace, find_local_workspace
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -34,6 +34,9 @@ class Actor:
 
 
 def get_actor(session: Annotated[Session, Depends(get_session)]) -> Actor:
+    found = find_local_workspace(session)
+    if found is not None:  # every request but the very first: one query, nothing to commit
+        return Actor(user_id=found[1], team_id=found[0])
     try:
         team, user = ensure_local_workspace(session)
         session.commit()  # first run: keep the local team even if the request itself stores nothing

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.routes import drafts, imports, rows, submissions
+from app.row_cache import RenderCache
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.settings import STATIC_DIR, Settings
 
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url())
     app.state.secret_key = settings.resolved_secret_key()
+    app.state.render_cache = RenderCache()
 
     install_error_handlers(app)
     app.add_middleware(

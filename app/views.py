@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
 from sqlmodel import Session
 
+from app.row_cache import CSRF_PLACEHOLDER, RenderCache
+from app.templating import templates
 from comments import queries
 from comments.export.assemble import row_label
-from comments.export.presenter import ExportDocument, heading_line, sanitize_xml_text, underline_segments
+from comments.export.presenter import (
+    XML_INVALID,
+    ExportDocument,
+    heading_line,
+    sanitize_xml_text,
+    underline_segments,
+)
 from comments.importing.document import SplitResult
 from comments.importing.tree import parent_indexes
 from comments.models import CommentRow, ConcernTag, Provision, ProvisionKind, Submission
@@ -100,11 +109,12 @@ class RowView:
 
 @dataclass(frozen=True, slots=True)
 class TableView:
-    rows: list[RowView]
+    rows_html: Markup
+    row_count: int
     counts: queries.TableCounts
     tags: Sequence[ConcernTag]
     row_filter: queries.RowFilter
-    unexportable_rows: list[RowView]
+    unexportable_rows: list[tuple[int, str | None, int]]  # (row id, label, characters dropped on export)
 
 
 def segments(text: str, spans: Sequence[queries.SpanRecord]) -> list[Segment]:
@@ -121,9 +131,15 @@ def segments(text: str, spans: Sequence[queries.SpanRecord]) -> list[Segment]:
     return out
 
 
+def unexportable_characters(row: queries.RowRecord) -> int:
+    """How many characters of the row a Word file cannot hold (they are dropped from exports)."""
+    texts = (row.quoted_text, row.comment, row.recommendation)
+    return sum(sanitize_xml_text(t)[1] for t in texts if XML_INVALID.search(t))
+
+
 def row_view(entry: queries.TableRow, tags_by_id: dict[int, ConcernTag]) -> RowView:
     row = entry.row
-    unexportable = sum(sanitize_xml_text(t)[1] for t in (row.quoted_text, row.comment, row.recommendation))
+    unexportable = unexportable_characters(row)
     return RowView(
         row=row,
         segments=segments(row.quoted_text, entry.spans),
@@ -135,16 +151,37 @@ def row_view(entry: queries.TableRow, tags_by_id: dict[int, ConcernTag]) -> RowV
     )
 
 
-def table_view(session: Session, *, submission: Submission, row_filter: queries.RowFilter) -> TableView:
+def table_view(
+    session: Session, *, submission: Submission, row_filter: queries.RowFilter, cache: RenderCache, csrf_token: str,
+) -> TableView:
+    """The table page's data, its rows already rendered (from the cache when unchanged since last time)."""
     tags = queries.team_tags(session, team_id=submission.team_id)
     tags_by_id = {tag.id: tag for tag in tags if tag.id is not None}
-    rows = [row_view(e, tags_by_id) for e in queries.table_rows(session, submission=submission, row_filter=row_filter)]
+    template = templates.env.get_template("submissions/_row.html")
+
+    def render_row(entry: queries.TableRow) -> tuple[tuple[str, ...], int]:
+        html = template.render(r=row_view(entry, tags_by_id), csrf_token=CSRF_PLACEHOLDER)
+        # kept cut at the token's places, so putting a page together is one join, not a search
+        return tuple(html.split(CSRF_PLACEHOLDER)), unexportable_characters(entry.row)
+
+    token = str(escape(csrf_token))
+    parts: list[str] = []
+    unexportable: list[tuple[int, str | None, int]] = []
+    entries = queries.table_rows(session, submission=submission, row_filter=row_filter)
+    for entry in entries:
+        row = entry.row
+        key = (row.id, row.version, tuple(tags_by_id[t].name for t in sorted(entry.tag_ids) if t in tags_by_id))
+        pieces, dropped = cache.get_or_render(key, lambda entry=entry: render_row(entry))
+        parts.append(token.join(pieces))
+        if dropped:
+            unexportable.append((row.id, row_label(row), dropped))
     return TableView(
-        rows=rows,
+        rows_html=Markup("".join(parts)),
+        row_count=len(entries),
         counts=queries.table_counts(session, submission=submission),
         tags=tags,
         row_filter=row_filter,
-        unexportable_rows=[r for r in rows if r.unexportable_characters],
+        unexportable_rows=unexportable,
     )
 
 

@@ -189,12 +189,13 @@ def table_rows(
     if row_filter.untagged:
         statement = statement.where(col(CommentRow.id).not_in(tagged))
     # Plain column selects, not ORM entities: building hundreds of tracked objects costs more than the SQL.
-    rows = session.execute(statement.order_by(col(CommentRow.sort_order), col(CommentRow.id))).all()
+    core = session.connection()  # Core results: the ORM's result machinery costs more than the SQL here
+    rows = core.execute(statement.order_by(col(CommentRow.sort_order), col(CommentRow.id))).all()
     by_id = {row[0]: TableRow(RowRecord(*row)) for row in rows}
     if not by_id:
         return []
     in_submission = CommentRow.submission_id == submission.id
-    spans = session.execute(
+    spans = core.execute(
         select(RowSpan.row_id, RowSpan.id, RowSpan.start, RowSpan.end, RowSpan.exact)
         .join(CommentRow, col(RowSpan.row_id) == CommentRow.id).where(in_submission)
         .order_by(col(RowSpan.row_id), col(RowSpan.start))
@@ -202,7 +203,7 @@ def table_rows(
     for row_id, *span in spans:
         if row_id in by_id:
             by_id[row_id].spans.append(SpanRecord(*span))
-    links = session.execute(
+    links = core.execute(
         select(RowTag.row_id, RowTag.tag_id).join(CommentRow, col(RowTag.row_id) == CommentRow.id).where(in_submission)
     ).all()
     for row_id, tag_id in links:
@@ -213,17 +214,18 @@ def table_rows(
 
 def table_counts(session: Session, *, submission: Submission) -> TableCounts:
     live = (CommentRow.submission_id == submission.id, col(CommentRow.deleted_at).is_(None))
-    by_kind = dict(session.exec(
+    core = session.connection()
+    by_kind = dict(core.execute(
         select(CommentRow.kind, func.count()).where(*live).group_by(col(CommentRow.kind))
     ).all())
-    by_tag = dict(session.exec(
+    by_tag = dict(core.execute(
         select(RowTag.tag_id, func.count()).join(CommentRow, col(RowTag.row_id) == CommentRow.id)
         .where(*live).group_by(col(RowTag.tag_id))
     ).all())
     tagged_rows = select(RowTag.row_id)
-    untagged = session.exec(
+    untagged = core.execute(
         select(func.count()).select_from(CommentRow).where(*live, col(CommentRow.id).not_in(tagged_rows))
-    ).one()
+    ).scalar_one()
     return TableCounts(
         total=sum(by_kind.values()),
         by_kind={str(k.value if hasattr(k, "value") else k): n for k, n in by_kind.items()},
@@ -261,7 +263,7 @@ def commented_provisions(session: Session, *, submission: Submission) -> Sequenc
         ))
         .order_by(col(Provision.position))
     )
-    return session.execute(statement).all()  # type: ignore[return-value]
+    return session.connection().execute(statement).all()  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)

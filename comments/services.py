@@ -30,6 +30,19 @@ NO_PROVISIONS_WARNING = (
 )
 
 
+def find_local_workspace(session: Session) -> tuple[int, int] | None:
+    """(team id, user id) of the local workspace when it exists, in one query."""
+    statement = (
+        select(Membership.team_id, Membership.user_id)
+        .join(User, col(Membership.user_id) == User.id)
+        .where(User.email == LOCAL_USER_EMAIL)
+        .order_by(col(Membership.id))
+        .limit(1)
+    )
+    row = session.connection().execute(statement).first()
+    return (row[0], row[1]) if row else None
+
+
 def ensure_local_workspace(session: Session) -> tuple[Team, User]:
     """Until accounts exist, everyone works as one local user in one local team, created on first run."""
     user = session.exec(select(User).where(User.email == LOCAL_USER_EMAIL)).first()

@@ -10,10 +10,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response
 
 from app.deps import Actor, CsrfProtected, CurrentActor, SessionDep, SettingsDep
-from app.templating import render
+from app.row_cache import RenderCache
+from app.security import csrf_token
+from app.templating import render, templates
 from app.views import print_rows, provision_choices, table_view
 from comments import queries, submissions
 from comments.errors import ImportRejected, InvalidInput
@@ -22,7 +25,7 @@ from comments.export.csv_renderer import render_csv
 from comments.export.docx_renderer import HEADER_TEXTS, NOTE_TEXT, render_docx
 from comments.importing.comment_table import CommentTable, read_comment_table
 from comments.importing.safety import ImportLimits
-from comments.models import Submission
+from comments.models import Draft, Submission
 
 router = APIRouter()
 
@@ -122,14 +125,16 @@ def show_submission(
         provision_id=int(provision) if provision.isdigit() else None,
     )
     draft = queries.get_draft(session, team_id=submission.team_id, draft_id=submission.draft_id)
-    view = table_view(session, submission=submission, row_filter=row_filter)
+    cache: RenderCache = request.app.state.render_cache
+    view = table_view(session, submission=submission, row_filter=row_filter, cache=cache,
+                      csrf_token=csrf_token(request))
     undo_row = None
     if deleted is not None:
         found = queries.get_row(session, team_id=submission.team_id, row_id=deleted)
         undo_row = found[0] if found[0].deleted_at is not None and found[1].id == submission.id else None
     return render(request, "submissions/show.html", {
         "submission": submission, "draft": draft, "view": view, "undo_row": undo_row,
-        "provisions": provision_choices(queries.provision_outline(session, draft=draft)),
+        "provision_options": provision_options(session, draft=draft, cache=cache),
         "commented": queries.commented_provisions(session, submission=submission),
         "fonts": submissions.FONT_NAMES, "font_sizes": submissions.FONT_SIZES,
     })
@@ -161,6 +166,14 @@ def print_view(request: Request, submission: TeamSubmission, session: SessionDep
         "document": document, "rows": print_rows(document), "headers": HEADER_TEXTS, "note": NOTE_TEXT,
         "submission_id": submission.id,
     })
+
+
+def provision_options(session: SessionDep, *, draft: Draft, cache: RenderCache) -> Markup:
+    """The <option>s of the add-row picker. A stored draft's provisions never change, so render them once."""
+    html = cache.get_or_render(("provision-options", draft.id), lambda: templates.env.get_template(
+        "submissions/_provision_options.html").render(
+            provisions=provision_choices(queries.provision_outline(session, draft=draft))))
+    return Markup(html)
 
 
 def _download(data: bytes, media_type: str, submission: Submission, extension: str, dropped: int) -> Response:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 # Everything XML 1.0 allows: \t \n \r, U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF. The complement is
 # the C0 controls (other than \t \n \r), lone surrogates and U+FFFE/U+FFFF.
-_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +59,7 @@ def heading_line(row: ExportRow) -> str:
 
 def sanitize_xml_text(text: str) -> tuple[str, int]:
     """Drop characters XML 1.0 cannot hold; return the cleaned text and how many were dropped."""
-    return _XML_INVALID.subn("", text)
+    return XML_INVALID.subn("", text)
 
 
 def underline_segments(text: str, spans: tuple[Span, ...]) -> tuple[list[tuple[str, bool]], int]:
@@ -84,7 +84,7 @@ def underline_segments(text: str, spans: tuple[Span, ...]) -> tuple[list[tuple[s
     for start, end in [*merged, [n, n]]:
         for a, b, underlined in ((pos, start, False), (start, end, True)):
             if b > a:
-                clean, k = _XML_INVALID.subn("", text[a:b])
+                clean, k = XML_INVALID.subn("", text[a:b])
                 dropped += k
                 if clean:
                     pieces.append((clean, underlined))

@@ -9,12 +9,13 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
+import docx
 import pytest
 from sqlmodel import Session, create_engine, select
 
 from comments.models import Draft, Provision
 from tests.conftest import DatabaseFactory
-from tests.fixtures.builders import make_docx, make_encrypted_pdf
+from tests.fixtures.builders import make_blocks_docx, make_docx, make_encrypted_pdf, table_xml
 from tests.samples import SHORT_DRAFT
 
 
@@ -108,3 +109,59 @@ def test_db_upgrade_then_import(databases: DatabaseFactory, tmp_path: Path) -> N
     draft = tmp_path / "d.txt"
     draft.write_text(SHORT_DRAFT, encoding="utf-8")
     assert run_cli("import", str(draft), database_url=url).returncode == 0
+
+
+PAST_SUBMISSION = make_blocks_docx(
+    "**Comments on the Draft Network Products Measures**",
+    "(Note: relevant text is underlined).",
+    table_xml(
+        ["**Text of Draft Measure**", "**Comment**", "**Recommendation**"],
+        ["**Article 2 (Scope)**\nThese Measures apply to products used __within the territory__.",
+         "The scope is too broad.", "Narrow it."],
+        ["**Article 4**\nMaintenance shall be carried out __within the territory__; __overseas__ needs review.",
+         "Remote maintenance is normal.\nIt is safe.", "Allow it."],
+    ),
+)
+
+
+def test_import_submission_list_and_export_round_trip(databases: DatabaseFactory, tmp_path: Path) -> None:
+    url = databases.new_url()
+    past = tmp_path / "past.docx"
+    past.write_bytes(PAST_SUBMISSION)
+    stored = run_cli("import-submission", str(past), database_url=url, cwd=tmp_path)
+    assert stored.returncode == 0, stored.stderr
+    assert "with 2 rows" in stored.stdout
+    listing = run_cli("submissions", database_url=url, cwd=tmp_path)
+    assert "Comments on the Draft Network Products Measures" in listing.stdout
+    submission_id = listing.stdout.split()[0]
+    out = tmp_path / "out.docx"
+    exported = run_cli("export", submission_id, "--out", str(out), database_url=url, cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    table = docx.Document(str(out)).tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["Text of Draft Measure", "Comment", "Recommendation"]
+    second = table.rows[2].cells[0]
+    assert second.paragraphs[0].text == "Article 4"
+    assert [r.text for p in second.paragraphs for r in p.runs if r.underline] == ["within the territory", "overseas"]
+    assert [p.text for p in table.rows[2].cells[1].paragraphs] == ["Remote maintenance is normal.", "It is safe."]
+    csv_out = tmp_path / "out.csv"
+    assert run_cli("export", submission_id, "--out", str(csv_out), database_url=url, cwd=tmp_path).returncode == 0
+    assert "Narrow it." in csv_out.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(("args", "phrase"), [
+    (("export", "999", "--out", "x.docx"), "no such comment table"),
+    (("export", "1", "--out", "x.pdf"), "must end in .docx"),
+    (("import-submission", "missing.docx"), "There is no file"),
+])
+def test_table_commands_refuse_bad_input_with_exit_2(databases: DatabaseFactory, tmp_path: Path, args, phrase) -> None:
+    url = databases.new_url()
+    result = run_cli(*args, database_url=url, cwd=tmp_path)
+    assert result.returncode == 2 and phrase in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_submission_of_a_file_without_a_table_exits_2(databases: DatabaseFactory, tmp_path: Path) -> None:
+    url = databases.new_url()
+    plain = tmp_path / "plain.docx"
+    plain.write_bytes(make_docx(["Just a letter.", "No table here."]))
+    result = run_cli("import-submission", str(plain), database_url=url, cwd=tmp_path)
+    assert result.returncode == 2 and "No comment table was found" in result.stderr

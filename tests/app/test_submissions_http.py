@@ -235,3 +235,44 @@ def test_row_posts_need_the_csrf_token(client, csrf_token, submission, draft, se
     assert response.status_code == 403
     session.refresh(row)
     assert row.comment == ""
+
+
+def test_cached_rows_follow_every_change_and_carry_each_visitors_token(
+    client, csrf_token, submission, draft, session, local, app,
+) -> None:
+    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    url = f"/submissions/{submission.id}"
+    client.get(url)  # the row is now cached
+    post(client, csrf_token, f"/rows/{row.id}/text", {"field": "comment", "value": "Changed after caching."})
+    assert "Changed after caching." in client.get(url).text
+    tag = queries.team_tags(session, team_id=local.id)[0]
+    post(client, csrf_token, f"/rows/{row.id}/tags", {"tag": [str(tag.id)]})
+    submissions.rename_tag(session, tag=tag, name="Renamed concern")
+    session.commit()
+    chips = BeautifulSoup(client.get(url).text, "html.parser").select(f"#tags-{row.id} li.tag")
+    assert [c.text for c in chips] == ["Renamed concern"]
+    assert app.state.render_cache.hits > 0
+    # another visitor (another session cookie) gets the same row with their own CSRF token
+    with TestClient(app, base_url="http://testserver") as other:
+        page = BeautifulSoup(other.get(url).text, "html.parser")
+        tokens = {i["value"] for i in page.select(f"#row-{row.id} input[name=csrf_token]")}
+        assert len(tokens) == 1 and csrf_token not in tokens
+        assert "\x00" not in other.get(url).text
+
+
+def test_upload_a_past_submission_in_the_browser_form(client, csrf_token, session) -> None:
+    from tests.app.test_cli import PAST_SUBMISSION
+
+    page = BeautifulSoup(client.get("/submissions/import").text, "html.parser")
+    assert page.select_one("form[action='/submissions/import'] input[type=file][name=file]") is not None
+    response = client.post("/submissions/import", data={"csrf_token": csrf_token},
+                           files={"file": ("C:\\old\\past.docx", PAST_SUBMISSION)}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    table = BeautifulSoup(client.get(response.headers["location"]).text, "html.parser")
+    assert [u.text for u in table.select("tr.comment-row .quoted u")] == [
+        "within the territory", "within the territory", "overseas"]
+    draft = session.exec(select(Submission)).all()[-1]
+    assert draft.title == "Comments on the Draft Network Products Measures"
+    bad = client.post("/submissions/import", data={"csrf_token": csrf_token},
+                      files={"file": ("notes.docx", b"not a zip at all")})
+    assert bad.status_code in (415, 422) and "Traceback" not in bad.text
