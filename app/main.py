@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.db import make_engine
 from app.errors import install_error_handlers
-from app.routes import drafts, imports, rows, submissions
+from app.routes import drafts, imports, rows, submissions, tags
 from app.row_cache import RenderCache
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.settings import STATIC_DIR, Settings
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(submissions.router)
     app.include_router(rows.router)
     app.include_router(rows.pages)
+    app.include_router(tags.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -276,3 +276,23 @@ def test_upload_a_past_submission_in_the_browser_form(client, csrf_token, sessio
     bad = client.post("/submissions/import", data={"csrf_token": csrf_token},
                       files={"file": ("notes.docx", b"not a zip at all")})
     assert bad.status_code in (415, 422) and "Traceback" not in bad.text
+
+
+def test_the_team_edits_its_concern_tags(client, csrf_token, session, local) -> None:
+    page = BeautifulSoup(client.get("/tags").text, "html.parser")
+    assert len(page.select("ul.tag-admin > li")) == 9
+    added = post(client, csrf_token, "/tags", {"name": "Export controls", "description": "Licensing"}, htmx=False)
+    assert added.status_code == 303
+    tag = next(t for t in queries.team_tags(session, team_id=local.id) if t.name == "Export controls")
+    duplicate = post(client, csrf_token, "/tags", {"name": "export controls"}, htmx=False)
+    assert duplicate.status_code == 422 and "already a concern tag" in duplicate.text
+    post(client, csrf_token, f"/tags/{tag.id}", {"name": "Export licensing"}, htmx=False)
+    session.refresh(tag)
+    assert tag.name == "Export licensing"
+    post(client, csrf_token, f"/tags/{tag.id}/delete", htmx=False)
+    assert "Export licensing" not in client.get("/tags").text
+    other = make_team(session, "Other association")
+    foreign = queries.team_tags(session, team_id=other.id)[0]
+    session.commit()
+    assert post(client, csrf_token, f"/tags/{foreign.id}/delete", htmx=False).status_code == 404
+    assert post(client, csrf_token, f"/tags/{foreign.id}", {"name": "x"}, htmx=False).status_code == 404

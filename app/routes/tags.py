@@ -1,0 +1,47 @@
+"""The team's concern-tag taxonomy: list, add, rename, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from app.deps import CsrfProtected, CurrentActor, SessionDep
+from app.templating import render
+from comments import queries, submissions
+
+router = APIRouter()
+
+
+@router.get("/tags")
+def list_tags(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
+    return render(request, "tags/index.html", {"tags": queries.team_tags(session, team_id=actor.team_id)})
+
+
+@router.post("/tags", dependencies=[CsrfProtected])
+def create_tag(
+    session: SessionDep, actor: CurrentActor,
+    name: Annotated[str, Form(max_length=500)], description: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    submissions.create_tag(session, team_id=actor.team_id, name=name, description=description)
+    session.commit()
+    return RedirectResponse("/tags", status_code=303)
+
+
+@router.post("/tags/{tag_id}", dependencies=[CsrfProtected])
+def rename_tag(
+    tag_id: int, session: SessionDep, actor: CurrentActor,
+    name: Annotated[str, Form(max_length=500)], description: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    tag = queries.get_tag(session, team_id=actor.team_id, tag_id=tag_id)
+    submissions.rename_tag(session, tag=tag, name=name, description=description)
+    session.commit()
+    return RedirectResponse(f"/tags#tag-{tag.id}", status_code=303)
+
+
+@router.post("/tags/{tag_id}/delete", dependencies=[CsrfProtected])
+def delete_tag(tag_id: int, session: SessionDep, actor: CurrentActor) -> Response:
+    submissions.delete_tag(session, tag=queries.get_tag(session, team_id=actor.team_id, tag_id=tag_id))
+    session.commit()
+    return RedirectResponse("/tags", status_code=303)
