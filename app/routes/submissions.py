@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from datetime import date
 from pathlib import PurePath
@@ -19,7 +20,7 @@ from app.security import csrf_token
 from app.templating import render, templates
 from app.views import print_rows, provision_choices, table_view
 from comments import queries, submissions
-from comments.errors import ImportRejected, InvalidInput
+from comments.errors import ImportRejected, InvalidInput, NotFound
 from comments.export.assemble import export_document
 from comments.export.csv_renderer import render_csv
 from comments.export.docx_renderer import HEADER_TEXTS, NOTE_TEXT, render_docx
@@ -129,9 +130,10 @@ def show_submission(
     view = table_view(session, submission=submission, row_filter=row_filter, cache=cache,
                       csrf_token=csrf_token(request))
     undo_row = None
-    if deleted is not None:
-        found = queries.get_row(session, team_id=submission.team_id, row_id=deleted)
-        undo_row = found[0] if found[0].deleted_at is not None and found[1].id == submission.id else None
+    if deleted is not None:  # after a delete without JavaScript: offer Undo (an unknown id just shows none)
+        with contextlib.suppress(NotFound):
+            row, of = queries.get_row(session, team_id=submission.team_id, row_id=deleted)
+            undo_row = row if row.deleted_at is not None and of.id == submission.id else None
     return render(request, "submissions/show.html", {
         "submission": submission, "draft": draft, "view": view, "undo_row": undo_row,
         "provision_options": provision_options(session, draft=draft, cache=cache),
