@@ -75,7 +75,7 @@ from lxml import etree
 from comments.anchoring import trim_whitespace
 from comments.errors import ImportRejected
 from comments.importing.markers import CN_NUMERAL_CHARS, WORDS_NUMERAL, ends_sentence, is_cjk, is_heading_like
-from comments.importing.readers import WordNumbering, WordStyles, open_docx_parts
+from comments.importing.readers import WordNumbering, WordStyles, docx_blocks, docx_children, open_docx_parts
 from comments.importing.safety import (
     DEFAULT_LIMITS,
     DOCX_DAMAGED,
@@ -170,7 +170,6 @@ Element = etree._Element
 _P, _TBL, _TR, _TC, _R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
 _T, _TAB, _PTAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr")
 _NO_BREAK_HYPHEN, _VAL = qn("w:noBreakHyphen"), qn("w:val")
-_CONTAINERS = frozenset({qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")})
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Never text of the paragraph: properties, deleted or moved-away content, text boxes, VML copies of drawings.
 _SKIP = frozenset(
@@ -178,23 +177,6 @@ _SKIP = frozenset(
                      "w:fldData", "w:instrText", "w:delText")} | {_MC_FALLBACK}
 )
 _FALSE = ("0", "false", "off")
-
-
-def _blocks(parent: Element) -> Iterator[Element]:
-    """Paragraphs and tables in document order, through content controls and custom XML."""
-    for child in parent:
-        if child.tag in (_P, _TBL):
-            yield child
-        elif child.tag in _CONTAINERS:
-            yield from _blocks(child)
-
-
-def _children(parent: Element, tag: str) -> Iterator[Element]:
-    for child in parent:
-        if child.tag == tag:
-            yield child
-        elif child.tag in _CONTAINERS:
-            yield from _children(child, tag)
 
 
 def _val(element: Element | None, path: str) -> str | None:
@@ -743,12 +725,12 @@ class _Reader:
                     self.labels[paragraph] = label or "•"
 
     def _all_paragraphs(self, parent: Element) -> Iterator[Element]:
-        for block in _blocks(parent):
+        for block in docx_blocks(parent):
             if block.tag == _P:
                 yield block
             else:
-                for row in _children(block, _TR):
-                    for cell in _children(row, _TC):
+                for row in docx_children(block, _TR):
+                    for cell in docx_children(row, _TC):
                         yield from self._all_paragraphs(cell)
 
     # --- paragraphs and cells
@@ -803,11 +785,11 @@ class _Reader:
 
     def cell_paras(self, cell: Element) -> list[_Para]:
         out: list[_Para] = []
-        for block in _blocks(cell):
+        for block in docx_blocks(cell):
             if block.tag == _P:
                 out.append(self.para(block))
             else:  # a table nested in the cell: its paragraphs, row by row
-                for row in _children(block, _TR):
+                for row in docx_children(block, _TR):
                     for inner in self.cells(row):
                         if not inner.merged:
                             out.extend(self.cell_paras(inner.element))
@@ -816,7 +798,7 @@ class _Reader:
     def cells(self, row: Element, with_text: bool = False) -> list[_Cell]:
         column = _int(_val(row.find(qn("w:trPr")), qn("w:gridBefore")), 0)
         out: list[_Cell] = []
-        for tc in _children(row, _TC):
+        for tc in docx_children(row, _TC):
             tcpr = tc.find(qn("w:tcPr"))
             span = min(max(_int(_val(tcpr, qn("w:gridSpan")), 1), 1), 64)
             vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
@@ -834,11 +816,11 @@ class _Reader:
     # --- finding the table
 
     def _tables(self) -> list[Element]:
-        return [block for block in _blocks(self.body) if block.tag == _TBL]
+        return [block for block in docx_blocks(self.body) if block.tag == _TBL]
 
     def _find_header(self, table: Element) -> tuple[_Layout, int, int] | None:
         """The layout, the header row's index and the first body row's index (after any sub-header rows)."""
-        rows = list(_children(table, _TR))
+        rows = list(docx_children(table, _TR))
         for index, row in enumerate(rows[:3]):
             cells = self.cells(row, with_text=True)
             first = _layout(cells)
@@ -910,7 +892,7 @@ class _Reader:
 
     def _before(self, found: _Found) -> tuple[str | None, list[str], str | None]:
         texts: list[str] = []
-        for block in _blocks(self.body):
+        for block in docx_blocks(self.body):
             if block is found.element:
                 break
             if block.tag == _P:
@@ -918,7 +900,7 @@ class _Reader:
                 if text and not _is_underline_note(text):
                     texts.append(text)
         title_row = None
-        for row in list(_children(found.element, _TR))[: found.header_row]:
+        for row in list(docx_children(found.element, _TR))[: found.header_row]:
             cells = self.cells(row, with_text=True)
             filled = [c.text for c in cells if c.text]
             if len(filled) == 1:
@@ -930,7 +912,7 @@ class _Reader:
         """The comment table, and the tables after it that carry on with the same columns."""
         parts = [found]
         grid = self._grid_columns(found.element)
-        blocks = list(_blocks(self.body))
+        blocks = list(docx_blocks(self.body))
         position = next(i for i, b in enumerate(blocks) if b is found.element)
         text_between = False
         for block in blocks[position + 1 :]:
@@ -964,7 +946,7 @@ class _Reader:
 
     def _read_rows(self, part: _Found, rows: list[_Row], joined: list[str], many_tables: bool) -> None:
         layout = part.layout
-        for number, row in enumerate(list(_children(part.element, _TR)), start=1):
+        for number, row in enumerate(list(docx_children(part.element, _TR)), start=1):
             if number <= part.body_from:
                 continue
             where = f"Row {number}" + (f" of table {part.index + 1}" if many_tables else "")

@@ -271,7 +271,7 @@ def _read_docx(data: bytes, limits: ImportLimits) -> tuple[list[Line], list[str]
         raise ImportRejected(DOCX_DAMAGED) from exc
     body, styles, numbering = open_docx_parts(package)
     builder = _DocxBuilder(WordNumbering(numbering, WordStyles(styles)))
-    for block in _blocks(body):
+    for block in docx_blocks(body):
         builder.block(block)
     if not builder.lines:
         raise ImportRejected(EMPTY)
@@ -328,21 +328,21 @@ _NOT_TEXT_TAGS = frozenset(
 )
 
 
-def _blocks(parent: Element) -> Iterator[Element]:
+def docx_blocks(parent: Element) -> Iterator[Element]:
     """Paragraphs and tables in document order, through content controls and custom XML."""
     for child in parent:
         if child.tag in (_P, _TBL):
             yield child
         elif child.tag in _CONTAINERS:
-            yield from _blocks(child)
+            yield from docx_blocks(child)
 
 
-def _children(parent: Element, tag: str) -> Iterator[Element]:
+def docx_children(parent: Element, tag: str) -> Iterator[Element]:
     for child in parent:
         if child.tag == tag:
             yield child
         elif child.tag in _CONTAINERS:
-            yield from _children(child, tag)
+            yield from docx_children(child, tag)
 
 
 def _segments(paragraph: Element) -> list[str]:
@@ -383,7 +383,7 @@ class _DocxBuilder:
         if element.tag == _P:
             self._paragraph(element)
         else:
-            for row in _children(element, _TR):
+            for row in docx_children(element, _TR):
                 self._row(row)
 
     def _paragraph(self, paragraph: Element) -> None:
@@ -394,19 +394,19 @@ class _DocxBuilder:
         self.lines.extend(Line(text) for text in segments if text)
 
     def _row(self, row: Element) -> None:
-        cells = [self._cell_text(cell) for cell in _children(row, _TC)]
+        cells = [self._cell_text(cell) for cell in docx_children(row, _TC)]
         if any(cells):
             self.lines.append(Line(" | ".join(cells)))
 
     def _cell_text(self, cell: Element) -> str:
         parts: list[str] = []
-        for block in _blocks(cell):
+        for block in docx_blocks(cell):
             if block.tag == _P:
                 label = self._label(block)
                 parts.extend(filter(None, [label, *_segments(block)]))
             else:  # a table nested in a cell: flattened into the cell's text
-                parts.extend(self._cell_text(inner) for row in _children(block, _TR)
-                             for inner in _children(row, _TC))
+                parts.extend(self._cell_text(inner) for row in docx_children(block, _TR)
+                             for inner in docx_children(row, _TC))
         return " ".join(part for part in parts if part)
 
     def _label(self, paragraph: Element) -> str | None:
