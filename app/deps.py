@@ -10,13 +10,19 @@ from fastapi import Depends, Request
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from app.db import WRITE_INTENT
 from app.security import check_csrf
 from app.settings import Settings
 from comments.services import ensure_local_workspace, find_local_workspace
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    engine = request.app.state.engine
+    if request.method not in SAFE_METHODS:  # requests that change things begin with the write lock (SQLite)
+        engine = engine.execution_options(**{WRITE_INTENT: True})
+    with Session(engine, expire_on_commit=False) as session:
         yield session
 
 

@@ -12,7 +12,8 @@ from starlette.responses import Response
 
 from app.security import BodyTooLarge, CsrfRejected
 from app.templating import is_htmx, render
-from comments.errors import CommentdeskError, ImportRejected, NotFound
+from app.views import word_diff
+from comments.errors import CommentdeskError, EditConflict, ImportRejected, NotFound
 
 log = logging.getLogger("commentdesk")
 
@@ -40,6 +41,16 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             status = 422
         return error_response(request, status, exc.message)
+
+    @app.exception_handler(EditConflict)
+    async def edit_conflict(request: Request, exc: EditConflict) -> Response:
+        context = {"conflict": exc, "diff": word_diff(exc.theirs, exc.yours)}
+        if not is_htmx(request):
+            return render(request, "submissions/conflict.html", context, status_code=409)
+        # htmx swaps 409 (base.html's responseHandling) into the field's conflict box; the typed text stays.
+        return render(request, "submissions/_conflict.html", context, status_code=409, headers={
+            "HX-Retarget": f"#conflict-{exc.row_id}-{exc.field}", "HX-Reswap": "innerHTML",
+        })
 
     @app.exception_handler(CsrfRejected)
     async def csrf_error(request: Request, exc: CsrfRejected) -> Response:

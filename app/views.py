@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -231,3 +233,59 @@ def print_rows(document: ExportDocument) -> list[PrintRow]:
         )
         for row in document.rows
     ]
+
+
+_WORDS = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(op, text) pieces turning `old` into `new` word by word: op is "same", "del" or "ins"."""
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    pieces: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(("same", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(("del", "".join(a[i1:i2])))
+        if j2 > j1:
+            pieces.append(("ins", "".join(b[j1:j2])))
+    return pieces
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryView:
+    entry: queries.HistoryEntry
+    summary: str
+    diff: list[tuple[str, str]] | None  # word diff for text fields
+    before: str | None
+    after: str | None
+
+
+_FIELD_NAMES = {"comment": "Comment", "recommendation": "Recommendation", "spans": "Underlines",
+                "tags": "Concern tags", "kind": "Kind", "order": "Place in the table"}
+_ACTIONS = {"added": "Row added", "deleted": "Row deleted", "restored": "Row restored", "moved": "Row moved"}
+
+
+def _as_text(field: str | None, value: object) -> str | None:
+    if value is None:
+        return None
+    if field == "spans":
+        return "; ".join(f"“{exact}”" for _start, _end, exact in value) or "(none)"  # type: ignore[attr-defined]
+    if field == "tags":
+        return ", ".join(value) or "(none)"  # type: ignore[arg-type]
+    return str(value)
+
+
+def history_view(entry: queries.HistoryEntry) -> HistoryView:
+    event = entry.event
+    field = event.field
+    summary = _ACTIONS.get(event.action) or f"{_FIELD_NAMES.get(field or '', field)} changed"
+    text_field = field in ("comment", "recommendation")
+    return HistoryView(
+        entry=entry,
+        summary=summary,
+        diff=word_diff(event.before or "", event.after or "") if text_field else None,
+        before=None if text_field else _as_text(field, event.before),
+        after=None if text_field else _as_text(field, event.after),
+    )

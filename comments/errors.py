@@ -26,3 +26,18 @@ class ImportRejected(InvalidInput):
         super().__init__(message)
         # "too_large" -> 413, "unsupported" -> 415, anything else -> 422
         self.reason = reason
+
+
+class EditConflict(CommentdeskError):
+    """Someone saved the same field since the version this edit started from (HTTP 409).
+
+    Carries both texts so the user can keep theirs, keep their own, or merge; nothing typed is lost."""
+
+    def __init__(self, *, row_id: int, field: str, theirs: str, yours: str, version: int, by: str | None) -> None:
+        super().__init__(f"Someone else changed this {field} while you were editing it.")
+        self.row_id = row_id
+        self.field = field
+        self.theirs = theirs
+        self.yours = yours
+        self.version = version
+        self.by = by

@@ -5,7 +5,8 @@ The whole model, and which issue builds each part:
 - Draft -> Provision (tree through parent_id)         import (built here)
 - ImportPreview                                       a split waiting for "Confirm" (built here)
 - Submission -> CommentRow -> RowSpan, ConcernTag     the comment table and its Word export (built here)
-- RowEvent, Note, status                              history, discussion, workflow (accounts issue)
+- RowEvent                                            every change to a row: history, bin, live feed
+- Note, status                                        discussion, workflow (accounts issue)
 - Position, PositionSource                            the positions library (later issue)
 Every team-owned object carries team_id or reaches a team through its parent; queries filter on it.
 """
@@ -217,3 +218,23 @@ class RowTag(SQLModel, table=True):
 
     row_id: int = Field(foreign_key="comment_row.id", primary_key=True, ondelete="CASCADE")
     tag_id: int = Field(foreign_key="concern_tag.id", primary_key=True, index=True, ondelete="CASCADE")
+
+
+class RowEvent(SQLModel, table=True):
+    """One change to a row: who, when, what, before and after. The ids increase: the live feed resumes from one.
+
+    `before`/`after` hold the field's value: text for comment and recommendation, [[start, end, exact], ...]
+    for underlines, tag names for tags, the kind, the sort order, or null (a row added or deleted)."""
+
+    __tablename__ = "row_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True, ondelete="CASCADE")
+    row_id: int = Field(foreign_key="comment_row.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    at: datetime = _timestamp()
+    action: str = Field(max_length=20)  # added, edited, deleted, restored, moved
+    field: str | None = Field(default=None, max_length=20)
+    before: Any = Field(default=None, sa_type=sa.JSON, nullable=True)
+    after: Any = Field(default=None, sa_type=sa.JSON, nullable=True)
+    version: int  # the row's version after this change

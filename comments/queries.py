@@ -16,10 +16,12 @@ from comments.models import (
     Draft,
     Provision,
     ProvisionKind,
+    RowEvent,
     RowKind,
     RowSpan,
     RowTag,
     Submission,
+    User,
 )
 
 
@@ -284,3 +286,25 @@ def provision_outline(session: Session, *, draft: Draft, text_chars: int = 120) 
         .where(Provision.draft_id == draft.id).order_by(col(Provision.position))
     )
     return [OutlineEntry(*row) for row in session.execute(statement).all()]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    event: RowEvent
+    who: str | None
+
+
+def row_history(session: Session, *, row: CommentRow) -> list[HistoryEntry]:
+    """Every change to the row, newest first, with the name of who made it."""
+    statement = (
+        select(RowEvent, User.display_name).join(User, col(RowEvent.user_id) == User.id, isouter=True)
+        .where(RowEvent.row_id == row.id).order_by(col(RowEvent.id).desc())
+    )
+    return [HistoryEntry(event, who) for event, who in session.exec(statement).all()]
+
+
+def get_row_event(session: Session, *, row: CommentRow, event_id: int) -> RowEvent:
+    event = session.get(RowEvent, event_id)
+    if event is None or event.row_id != row.id:
+        raise NotFound("There is no such change in this row's history.")
+    return event

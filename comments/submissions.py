@@ -13,7 +13,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from comments import anchoring
-from comments.errors import InvalidInput, NotFound
+from comments.errors import EditConflict, InvalidInput, NotFound
 from comments.importing.comment_table import CommentTable, TableRow
 from comments.importing.document import SplitProvision, SplitResult, SplitWarning
 from comments.importing.markers import parse_marker
@@ -23,10 +23,12 @@ from comments.models import (
     Draft,
     Provision,
     ProvisionKind,
+    RowEvent,
     RowKind,
     RowSpan,
     RowTag,
     Submission,
+    User,
     utcnow,
 )
 from comments.services import store_draft
@@ -208,6 +210,8 @@ def add_row(
     row.sort_order = _document_order_slot(session, submission=submission, provision=provision)
     session.add(row)
     session.flush()
+    _record(session, row, action="added", by=user_id)
+    session.flush()
     return row
 
 
@@ -243,31 +247,97 @@ def _touch(row: CommentRow) -> None:
     row.updated_at = utcnow()
 
 
-def update_row_text(session: Session, *, row: CommentRow, field: RowField, value: str) -> CommentRow:
+def _record(
+    session: Session, row: CommentRow, *, action: str, by: int | None, field: str | None = None,
+    before: object = None, after: object = None,
+) -> RowEvent:
+    """Write the change to the row's history (and the live feed). Call after _touch: it keeps the new version."""
+    event = RowEvent(submission_id=row.submission_id, row_id=row.id, user_id=by, action=action, field=field,
+                     before=before, after=after, version=row.version)
+    session.add(event)
+    return event
+
+
+def _spans_value(spans: Iterable[RowSpan]) -> list[list[object]]:
+    return [[s.start, s.end, s.exact] for s in spans]
+
+
+def update_row_text(
+    session: Session, *, row: CommentRow, field: RowField, value: str, by: int | None = None,
+    base_version: int | None = None,
+) -> CommentRow:
+    """Save a comment or recommendation typed on top of `base_version` of the row.
+
+    When someone else saved the same field since that version, raise EditConflict (nothing is written).
+    Changes to other fields since then do not conflict. The UPDATE itself compares the version, so a save
+    that raced ours between reading and writing is caught too (an ORM attribute set would not catch it)."""
     if field not in ("comment", "recommendation"):
         raise InvalidInput("Only the comment and the recommendation can be edited here.")
     text = _normalise_newlines(value)
     if len(text) > MAX_CELL_CHARS:
         raise InvalidInput(f"A {field} can have at most {MAX_CELL_CHARS:,} characters.")
-    setattr(row, field, text)
-    _touch(row)
-    session.add(row)
+    before = getattr(row, field)
+    if base_version is not None and base_version != row.version and before != text:
+        _raise_if_field_changed_since(session, row=row, field=field, base_version=base_version, yours=text)
+    if before == text:
+        return row
+    now = utcnow()
+    written = session.execute(
+        update(CommentRow)
+        .where(col(CommentRow.id) == row.id, col(CommentRow.version) == row.version)
+        .values({field: text, "version": row.version + 1, "updated_at": now})
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(row)
+        raise _conflict(session, row=row, field=field, yours=text)
+    session.expire(row)
+    session.refresh(row)
+    _record(session, row, action="edited", field=field, before=before, after=text, by=by)
     session.flush()
     return row
 
 
-def set_row_kind(session: Session, *, row: CommentRow, kind: str) -> CommentRow:
+def _raise_if_field_changed_since(
+    session: Session, *, row: CommentRow, field: str, base_version: int, yours: str,
+) -> None:
+    changed = session.exec(
+        select(RowEvent.id).where(
+            RowEvent.row_id == row.id, col(RowEvent.version) > base_version, RowEvent.field == field)
+    ).first()
+    if changed is not None:
+        raise _conflict(session, row=row, field=field, yours=yours)
+
+
+def _conflict(session: Session, *, row: CommentRow, field: str, yours: str) -> EditConflict:
+    last = session.exec(
+        select(User.display_name).join(RowEvent, col(RowEvent.user_id) == User.id)
+        .where(RowEvent.row_id == row.id, RowEvent.field == field).order_by(col(RowEvent.id).desc())
+    ).first()
+    assert row.id is not None
+    return EditConflict(row_id=row.id, field=field, theirs=getattr(row, field), yours=yours,
+                        version=row.version, by=last)
+
+
+def set_row_kind(session: Session, *, row: CommentRow, kind: str, by: int | None = None) -> CommentRow:
     try:
-        row.kind = RowKind(kind)
+        new = RowKind(kind)
     except ValueError:
         raise InvalidInput("A row is either a comment or a question.") from None
+    if new == row.kind:
+        return row
+    before = row.kind.value
+    row.kind = new
     _touch(row)
     session.add(row)
+    _record(session, row, action="edited", field="kind", before=before, after=new.value, by=by)
     session.flush()
     return row
 
 
-def set_row_tags(session: Session, *, row: CommentRow, team_id: int, tag_ids: Iterable[int]) -> CommentRow:
+def set_row_tags(
+    session: Session, *, row: CommentRow, team_id: int, tag_ids: Iterable[int], by: int | None = None,
+) -> CommentRow:
     wanted = set(tag_ids)
     if wanted:
         known = set(session.exec(
@@ -276,12 +346,17 @@ def set_row_tags(session: Session, *, row: CommentRow, team_id: int, tag_ids: It
         if known != wanted:
             raise InvalidInput("One of the chosen concern tags no longer exists. Reload the page.")
     current = {link.tag_id: link for link in session.exec(select(RowTag).where(RowTag.row_id == row.id)).all()}
+    if wanted == current.keys():
+        return row
+    names = dict(session.exec(select(ConcernTag.id, ConcernTag.name).where(ConcernTag.team_id == team_id)).all())
     for tag_id, link in current.items():
         if tag_id not in wanted:
             session.delete(link)
     session.add_all(RowTag(row_id=row.id, tag_id=tag_id) for tag_id in wanted - current.keys())
     _touch(row)
     session.add(row)
+    _record(session, row, action="edited", field="tags", by=by,
+            before=sorted(names.get(t, "?") for t in current), after=sorted(names[t] for t in wanted))
     session.flush()
     return row
 
@@ -291,7 +366,7 @@ def spans_of(session: Session, *, row: CommentRow) -> list[RowSpan]:
 
 
 def underline(
-    session: Session, *, row: CommentRow, start: int, end: int, exact: str | None = None,
+    session: Session, *, row: CommentRow, start: int, end: int, exact: str | None = None, by: int | None = None,
 ) -> list[RowSpan]:
     """Underline text[start:end] of the row's quoted text. Underlines it touches or overlaps join it, so
     spans never overlap. Returns the row's spans in order."""
@@ -300,32 +375,36 @@ def underline(
     ranges = anchoring.merge_ranges([(s.start, s.end) for s in existing] + [(quote.start, quote.end)])
     if len(ranges) > MAX_SPANS_PER_ROW:
         raise InvalidInput(f"A row can have at most {MAX_SPANS_PER_ROW} underlines.")
-    return _replace_spans(session, row=row, existing=existing, ranges=ranges)
+    return _replace_spans(session, row=row, existing=existing, ranges=ranges, by=by)
 
 
-def underline_words(session: Session, *, row: CommentRow, words: str, occurrence: int = 1) -> list[RowSpan]:
+def underline_words(
+    session: Session, *, row: CommentRow, words: str, occurrence: int = 1, by: int | None = None,
+) -> list[RowSpan]:
     start, end = anchoring.find_words(row.quoted_text, words, occurrence=occurrence)
-    return underline(session, row=row, start=start, end=end)
+    return underline(session, row=row, start=start, end=end, by=by)
 
 
-def remove_underline(session: Session, *, row: CommentRow, span_id: int) -> list[RowSpan]:
+def remove_underline(session: Session, *, row: CommentRow, span_id: int, by: int | None = None) -> list[RowSpan]:
     existing = spans_of(session, row=row)
     if not any(s.id == span_id for s in existing):
         raise NotFound("That underline has already been removed.")
     ranges = [(s.start, s.end) for s in existing if s.id != span_id]
-    return _replace_spans(session, row=row, existing=existing, ranges=ranges)
+    return _replace_spans(session, row=row, existing=existing, ranges=ranges, by=by)
 
 
-def replace_underlines(session: Session, *, row: CommentRow, ranges: Sequence[tuple[int, int]]) -> list[RowSpan]:
-    """Set all underlines at once (imports); each range is checked against the quoted text."""
+def replace_underlines(
+    session: Session, *, row: CommentRow, ranges: Sequence[tuple[int, int]], by: int | None = None,
+) -> list[RowSpan]:
+    """Set all underlines at once (imports, restoring history); each range is checked against the text."""
     for start, end in ranges:
         anchoring.quote_at(row.quoted_text, start, end)
     return _replace_spans(session, row=row, existing=spans_of(session, row=row), ranges=anchoring.merge_ranges(
-        list(ranges)))
+        list(ranges)), by=by)
 
 
 def _replace_spans(
-    session: Session, *, row: CommentRow, existing: list[RowSpan], ranges: list[tuple[int, int]],
+    session: Session, *, row: CommentRow, existing: list[RowSpan], ranges: list[tuple[int, int]], by: int | None,
 ) -> list[RowSpan]:
     keep = {(s.start, s.end): s for s in existing}
     result: list[RowSpan] = []
@@ -339,13 +418,17 @@ def _replace_spans(
         result.append(span)
     for span in keep.values():
         session.delete(span)
+    before = _spans_value(existing)
     _touch(row)
     session.add(row)
+    _record(session, row, action="edited", field="spans", before=before, after=_spans_value(result), by=by)
     session.flush()
     return result
 
 
-def move_row(session: Session, *, row: CommentRow, direction: Literal["up", "down"]) -> CommentRow:
+def move_row(
+    session: Session, *, row: CommentRow, direction: Literal["up", "down"], by: int | None = None,
+) -> CommentRow:
     """Swap the row with its visible neighbour above or below (deleted rows keep their places)."""
     newer = direction == "up"
     order = col(CommentRow.sort_order)
@@ -360,28 +443,32 @@ def move_row(session: Session, *, row: CommentRow, direction: Literal["up", "dow
     ).first()
     if neighbour is None:
         raise InvalidInput(f"This row is already the {'first' if newer else 'last'}.")
+    before = row.sort_order
     row.sort_order, neighbour.sort_order = neighbour.sort_order, row.sort_order
     _touch(row)
     session.add_all([row, neighbour])
+    _record(session, row, action="moved", field="order", before=before, after=row.sort_order, by=by)
     session.flush()
     return row
 
 
-def delete_row(session: Session, *, row: CommentRow) -> CommentRow:
-    """Soft delete: the row leaves the table and the export but can be restored (undo)."""
+def delete_row(session: Session, *, row: CommentRow, by: int | None = None) -> CommentRow:
+    """Soft delete: the row leaves the table and the export but stays in the bin, restorable (undo)."""
     if row.deleted_at is None:
         row.deleted_at = utcnow()
         _touch(row)
         session.add(row)
+        _record(session, row, action="deleted", by=by)
         session.flush()
     return row
 
 
-def restore_row(session: Session, *, row: CommentRow) -> CommentRow:
+def restore_row(session: Session, *, row: CommentRow, by: int | None = None) -> CommentRow:
     if row.deleted_at is not None:
         row.deleted_at = None
         _touch(row)
         session.add(row)
+        _record(session, row, action="restored", by=by)
         session.flush()
     return row
 
@@ -428,8 +515,9 @@ def import_comment_table(
         )
         session.add(comment_row)
         session.flush()
+        _record(session, comment_row, action="added", by=user_id)
         if row.spans:
-            replace_underlines(session, row=comment_row, ranges=list(row.spans))
+            replace_underlines(session, row=comment_row, ranges=list(row.spans), by=user_id)
     return submission
 
 
@@ -452,3 +540,27 @@ def _provision_from_label(label: str | None, heading: str | None, text: str) -> 
     kind = marker.kind if marker and marker.kind in ("chapter", "section", "article", "item") else "paragraph"
     return SplitProvision(kind=kind, text=text, number=marker.number if marker else None, label=label,
                           heading=heading)
+
+
+RESTORABLE_FIELDS = ("comment", "recommendation", "spans", "tags", "kind")
+
+
+def restore_from_history(
+    session: Session, *, row: CommentRow, event: RowEvent, team_id: int, by: int | None,
+) -> CommentRow:
+    """Put a field back to how it was after an earlier change, as a new change of its own."""
+    if event.row_id != row.id or event.field not in RESTORABLE_FIELDS:
+        raise InvalidInput("That change cannot be restored.")
+    value = event.after
+    match event.field:
+        case "comment" | "recommendation":
+            update_row_text(session, row=row, field=event.field, value=value or "", by=by)
+        case "spans":
+            replace_underlines(session, row=row, ranges=[(start, end) for start, end, _exact in value or []], by=by)
+        case "tags":
+            ids = session.exec(select(ConcernTag.id).where(
+                ConcernTag.team_id == team_id, col(ConcernTag.name).in_(value or []))).all()
+            set_row_tags(session, row=row, team_id=team_id, tag_ids=[i for i in ids if i is not None], by=by)
+        case "kind":
+            set_row_kind(session, row=row, kind=value, by=by)
+    return row

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.deps import CsrfProtected, CurrentActor, SessionDep
 from app.templating import is_htmx, render
-from app.views import single_row_view
+from app.views import history_view, single_row_view
 from comments import queries, submissions
 from comments.models import CommentRow, RowKind, Submission
 
@@ -26,6 +26,7 @@ class LoadedRow:
     def __init__(self, request: Request, row_id: int, session: SessionDep, actor: CurrentActor) -> None:
         self.row, self.submission = queries.get_row(session, team_id=actor.team_id, row_id=row_id)
         self.team_id = actor.team_id
+        self.user_id = actor.user_id
         self.referer_path = urlsplit(request.headers.get("referer", "")).path
 
     @property
@@ -81,8 +82,10 @@ def save_text(
     request: Request, loaded: TeamRow, session: SessionDep,
     field: Annotated[submissions.RowField, Form()],
     value: Annotated[str, Form(max_length=submissions.MAX_CELL_CHARS)] = "",
+    version: Annotated[int | None, Form(ge=1)] = None,
 ) -> Response:
-    submissions.update_row_text(session, row=loaded.row, field=field, value=value)
+    submissions.update_row_text(session, row=loaded.row, field=field, value=value, base_version=version,
+                                by=loaded.user_id)
     session.commit()
     if not is_htmx(request):
         return RedirectResponse(loaded.url, status_code=303)
@@ -99,16 +102,18 @@ def add_span(
     occurrence: Annotated[int, Form(ge=1, le=10_000)] = 1,
 ) -> Response:
     if start.isdigit() and end.isdigit():
-        submissions.underline(session, row=loaded.row, start=int(start), end=int(end), exact=exact)
+        submissions.underline(session, row=loaded.row, start=int(start), end=int(end), exact=exact,
+                              by=loaded.user_id)
     else:  # the keyboard and no-JS way: type the words
-        submissions.underline_words(session, row=loaded.row, words=words, occurrence=occurrence)
+        submissions.underline_words(session, row=loaded.row, words=words, occurrence=occurrence,
+                                    by=loaded.user_id)
     session.commit()
     return _row_fragment(request, session, loaded, "submissions/_quote.html")
 
 
 @router.post("/rows/{row_id}/spans/{span_id}/delete")
 def remove_span(request: Request, loaded: TeamRow, span_id: int, session: SessionDep) -> Response:
-    submissions.remove_underline(session, row=loaded.row, span_id=span_id)
+    submissions.remove_underline(session, row=loaded.row, span_id=span_id, by=loaded.user_id)
     session.commit()
     return _row_fragment(request, session, loaded, "submissions/_quote.html")
 
@@ -118,6 +123,24 @@ def row_page(request: Request, loaded: TeamRow, session: SessionDep) -> Response
     """One row with every control as a plain form: works without JavaScript and at any zoom."""
     return render(request, "submissions/row.html", _row_context(session, loaded.row, loaded.submission,
                                                                  loaded.team_id))
+
+
+@pages.get("/rows/{row_id}/history")
+def history(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
+    """Every change to the row: who, when, which field, before and after; any earlier state can be restored."""
+    entries = [history_view(entry) for entry in queries.row_history(session, row=loaded.row)]
+    context = _row_context(session, loaded.row, loaded.submission, loaded.team_id)
+    return render(request, "submissions/history.html", {**context, "entries": entries,
+                                                         "restorable": submissions.RESTORABLE_FIELDS})
+
+
+@router.post("/rows/{row_id}/history/{event_id}/restore")
+def restore_version(request: Request, loaded: TeamRow, event_id: int, session: SessionDep) -> Response:
+    event = queries.get_row_event(session, row=loaded.row, event_id=event_id)
+    submissions.restore_from_history(session, row=loaded.row, event=event, team_id=loaded.team_id,
+                                     by=loaded.user_id)
+    session.commit()
+    return RedirectResponse(f"/rows/{loaded.row.id}/history", status_code=303)
 
 
 @pages.get("/rows/{row_id}/words")
@@ -140,7 +163,8 @@ def set_tags(
     request: Request, loaded: TeamRow, session: SessionDep,
     tag_ids: Annotated[list[int] | None, Form(alias="tag")] = None,
 ) -> Response:
-    submissions.set_row_tags(session, row=loaded.row, team_id=loaded.team_id, tag_ids=tag_ids or [])
+    submissions.set_row_tags(session, row=loaded.row, team_id=loaded.team_id, tag_ids=tag_ids or [],
+                             by=loaded.user_id)
     session.commit()
     return _row_fragment(request, session, loaded, "submissions/_tags.html")
 
@@ -149,7 +173,7 @@ def set_tags(
 def set_kind(
     request: Request, loaded: TeamRow, session: SessionDep, kind: Annotated[str, Form(max_length=20)],
 ) -> Response:
-    submissions.set_row_kind(session, row=loaded.row, kind=kind)
+    submissions.set_row_kind(session, row=loaded.row, kind=kind, by=loaded.user_id)
     session.commit()
     return _row_fragment(request, session, loaded, "submissions/_quote.html")
 
@@ -158,7 +182,7 @@ def set_kind(
 def move(
     request: Request, loaded: TeamRow, session: SessionDep, direction: Annotated[Literal["up", "down"], Form()],
 ) -> Response:
-    submissions.move_row(session, row=loaded.row, direction=direction)
+    submissions.move_row(session, row=loaded.row, direction=direction, by=loaded.user_id)
     session.commit()
     if not is_htmx(request):
         return RedirectResponse(loaded.url, status_code=303)
@@ -169,7 +193,7 @@ def move(
 
 @router.post("/rows/{row_id}/delete")
 def delete(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
-    submissions.delete_row(session, row=loaded.row)
+    submissions.delete_row(session, row=loaded.row, by=loaded.user_id)
     session.commit()
     if not is_htmx(request):
         return RedirectResponse(f"/submissions/{loaded.submission.id}?deleted={loaded.row.id}", status_code=303)
@@ -179,6 +203,6 @@ def delete(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
 
 @router.post("/rows/{row_id}/restore")
 def restore(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
-    submissions.restore_row(session, row=loaded.row)
+    submissions.restore_row(session, row=loaded.row, by=loaded.user_id)
     session.commit()
     return _row_fragment(request, session, loaded, "submissions/_row.html")

@@ -21,7 +21,7 @@ from app.templating import render, templates
 from app.views import print_rows, provision_choices, table_view
 from comments import queries, submissions
 from comments.errors import ImportRejected, InvalidInput, NotFound
-from comments.export.assemble import export_document
+from comments.export.assemble import export_document, row_label
 from comments.export.csv_renderer import render_csv
 from comments.export.docx_renderer import HEADER_TEXTS, NOTE_TEXT, render_docx
 from comments.importing.comment_table import CommentTable, read_comment_table
@@ -140,6 +140,15 @@ def show_submission(
         "commented": queries.commented_provisions(session, submission=submission),
         "fonts": submissions.FONT_NAMES, "font_sizes": submissions.FONT_SIZES,
     })
+
+
+@router.get("/submissions/{submission_id}/bin")
+def deleted_rows(request: Request, submission: TeamSubmission, session: SessionDep) -> Response:
+    """Deleted rows, newest deletion first, each restorable."""
+    rows = queries.table_rows(session, submission=submission, deleted=True)
+    rows.sort(key=lambda e: e.row.deleted_at or e.row.version, reverse=True)
+    return render(request, "submissions/bin.html", {"submission": submission, "rows": rows,
+                                                    "label": row_label})
 
 
 @router.post("/submissions/{submission_id}/settings", dependencies=[CsrfProtected])

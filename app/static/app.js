@@ -141,7 +141,12 @@ document.addEventListener("htmx:beforeRequest", (event) => {
 document.addEventListener("htmx:afterRequest", (event) => {
   const form = event.detail.elt;
   if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-autosave")) return;
-  if (event.detail.successful) {
+  const xhr = event.detail.xhr;
+  if (xhr && xhr.status === 409) {
+    setSaveState(form, "conflict", "Not saved: someone else changed it — choose below.");
+  } else if (event.detail.successful) {
+    const version = xhr && xhr.getResponseHeader("X-Row-Version");
+    if (version) form.querySelectorAll("input[name=version]").forEach((input) => { input.value = version; });
     // A keystroke during the request leaves the form dirty: the queued request will save it.
     if (form.dataset.state === "saving") setSaveState(form, "saved", "Saved");
   } else {
@@ -149,7 +154,7 @@ document.addEventListener("htmx:afterRequest", (event) => {
   }
 });
 window.addEventListener("beforeunload", (event) => {
-  if (document.querySelector("form[data-autosave]:is([data-state=dirty],[data-state=saving],[data-state=failed])")) {
+  if (document.querySelector("form[data-autosave]:is([data-state=dirty],[data-state=saving],[data-state=failed],[data-state=conflict])")) {
     event.preventDefault();
   }
 });
@@ -179,4 +184,27 @@ document.addEventListener("rowAdded", (event) => {
   row.scrollIntoView({ block: "center" });
   const quoted = row.querySelector("[data-quoted]") ? null : row.querySelector("textarea");
   (quoted || row.querySelector("textarea")).focus({ preventScroll: true });
+});
+
+// --- An edit conflict (409): keep theirs, keep mine, or merge by hand. The typed text is never dropped. ---
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element && event.target.closest("[data-conflict-action]");
+  if (!button) return;
+  const box = button.closest("[data-conflict]");
+  const form = button.closest("form[data-autosave]");
+  if (!box || !form) return;
+  const textarea = form.querySelector("textarea[name=value]");
+  form.querySelectorAll("input[name=version]").forEach((input) => { input.value = box.dataset.version; });
+  const action = button.dataset.conflictAction;
+  if (action === "theirs") {
+    textarea.value = box.querySelector("[data-theirs]").value;
+    setSaveState(form, "saved", "Saved (their text kept)");
+  } else if (action === "mine") {
+    window.htmx.trigger(form, "change"); // saves again, now on top of their version
+  } else {
+    setSaveState(form, "dirty", "Merge the texts, then it saves");
+    textarea.focus();
+    return; // keep their text on screen while merging
+  }
+  box.parentElement.replaceChildren();
 });

@@ -296,3 +296,51 @@ def test_the_team_edits_its_concern_tags(client, csrf_token, session, local) -> 
     session.commit()
     assert post(client, csrf_token, f"/tags/{foreign.id}/delete", htmx=False).status_code == 404
     assert post(client, csrf_token, f"/tags/{foreign.id}", {"name": "x"}, htmx=False).status_code == 404
+
+
+def test_a_stale_save_gets_409_with_both_texts_and_keeps_yours(client, csrf_token, submission, draft, session):
+    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    base = str(row.version)
+    first = post(client, csrf_token, f"/rows/{row.id}/text", {"field": "comment", "value": "Their words.",
+                                                               "version": base})
+    assert first.status_code == 204
+    stale = post(client, csrf_token, f"/rows/{row.id}/text", {"field": "comment", "value": "My words.",
+                                                               "version": base})
+    assert stale.status_code == 409
+    assert stale.headers["HX-Retarget"] == f"#conflict-{row.id}-comment"
+    box = BeautifulSoup(stale.text, "html.parser")
+    assert "Their words." in box.select_one("[data-theirs]").text
+    assert [d.text for d in box.select("del")] == ["Their"] and [i.text for i in box.select("ins")] == ["My"]
+    current = box.select_one("[data-conflict]")["data-version"]
+    session.refresh(row)
+    assert row.comment == "Their words."  # nothing overwritten
+    kept = post(client, csrf_token, f"/rows/{row.id}/text", {"field": "comment", "value": "My words.",
+                                                              "version": current})
+    assert kept.status_code == 204
+    session.refresh(row)
+    assert row.comment == "My words."
+    # without JavaScript the conflict is a page with a form that carries the typed text
+    plain = post(client, csrf_token, f"/rows/{row.id}/text", {"field": "comment", "value": "Third try.",
+                                                               "version": base}, htmx=False)
+    assert plain.status_code == 409
+    page = BeautifulSoup(plain.text, "html.parser")
+    assert page.select_one("textarea#merged").text.strip() == "Third try."
+
+
+def test_history_page_restore_and_bin(client, csrf_token, submission, draft, session) -> None:
+    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    post(client, csrf_token, f"/rows/{row.id}/text", {"field": "comment", "value": "Version one."})
+    post(client, csrf_token, f"/rows/{row.id}/text", {"field": "comment", "value": "Version two."})
+    page = BeautifulSoup(client.get(f"/rows/{row.id}/history").text, "html.parser")
+    changes = page.select("ol.history > li")
+    assert [li.select_one("strong").text for li in changes] == ["Comment changed", "Comment changed", "Row added"]
+    assert "Local user" in changes[0].text
+    assert [i.text for i in changes[0].select("ins")] == ["two."]
+    restore = changes[1].select_one("form")["action"]
+    assert post(client, csrf_token, restore, htmx=False).status_code == 303
+    session.refresh(row)
+    assert row.comment == "Version one."
+    post(client, csrf_token, f"/rows/{row.id}/delete")
+    binned = BeautifulSoup(client.get(f"/submissions/{submission.id}/bin").text, "html.parser")
+    assert [a.text for a in binned.select("table.list tbody td a")] == ["Article 2"]
+    assert binned.select_one(f"form[action='/rows/{row.id}/restore']") is not None

@@ -135,3 +135,34 @@ def test_a_failed_save_keeps_the_text_and_offers_retry(live_server: str, browser
     expect(state).to_have_text("Saved")
     page.reload()
     expect(page.locator("tr.comment-row textarea").first).to_have_value("Text that must not be lost.")
+
+
+def test_two_people_edit_the_same_comment_the_second_sees_the_conflict_and_keeps_their_text(
+    live_server: str, browser_page,
+) -> None:
+    first = browser_page
+    import_draft(first, live_server)
+    first.get_by_role("button", name="Create the comment table").click()
+    first.wait_for_url("**/submissions/*")
+    first.get_by_role("button", name="Add row").click()
+    expect(first.locator("tr.comment-row")).to_have_count(1)
+    table_url = first.url
+
+    second_context = first.context.browser.new_context()
+    second = second_context.new_page()
+    second.goto(table_url)
+    theirs = first.locator("tr.comment-row textarea").first
+    mine = second.locator("tr.comment-row textarea").first
+    theirs.fill("Their comment, saved first.")
+    expect(first.locator("[data-save-state]").first).to_have_text("Saved")
+
+    mine.fill("My comment, typed on the old version.")
+    box = second.locator("[data-conflict]")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("Their comment, saved first.")
+    expect(mine).to_have_value("My comment, typed on the old version.")  # nothing typed is lost
+    second.get_by_role("button", name="Keep mine").click()
+    expect(second.locator("[data-save-state]").first).to_have_text("Saved")
+    first.reload()
+    expect(first.locator("tr.comment-row textarea").first).to_have_value("My comment, typed on the old version.")
+    second_context.close()
