@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write a comment table as a Word submission (or CSV)")
     export.add_argument("submission_id", type=int, metavar="SUBMISSION_ID")
     export.add_argument("--out", required=True, help="the file to write: .docx, or .csv for a spreadsheet")
+    export.add_argument("--approved-only", action="store_true", help="only the rows a lead has approved")
     export.set_defaults(handler=_export)
 
     past = commands.add_parser("import-submission", help="read a past comment table from Word into a draft and "
@@ -190,7 +191,7 @@ def _export(args: argparse.Namespace) -> int:
         raise CommentdeskError(f"There is no folder {out.parent} to write {out.name} into.")
     with _workspace(Settings()) as (session, team_id, _user_id):
         submission = queries.get_submission(session, team_id=team_id, submission_id=args.submission_id)
-        document = export_document(session, submission=submission)
+        document = export_document(session, submission=submission, approved_only=args.approved_only)
     rendered = render_docx(document) if suffix == ".docx" else render_csv(document)
     out.write_bytes(rendered.data)
     print(f"Wrote {out} ({len(document.rows)} rows).")

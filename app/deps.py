@@ -13,6 +13,7 @@ from sqlmodel import Session
 from app.db import WRITE_INTENT
 from app.security import check_csrf
 from app.settings import Settings
+from comments.models import Role
 from comments.services import ensure_local_workspace, find_local_workspace
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -37,12 +38,13 @@ class Actor:
 
     user_id: int
     team_id: int
+    role: Role = Role.admin
 
 
 def get_actor(session: Annotated[Session, Depends(get_session)]) -> Actor:
     found = find_local_workspace(session)
     if found is not None:  # every request but the very first: one query, nothing to commit
-        return Actor(user_id=found[1], team_id=found[0])
+        return Actor(user_id=found[1], team_id=found[0], role=found[2])
     try:
         team, user = ensure_local_workspace(session)
         session.commit()  # first run: keep the local team even if the request itself stores nothing

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from app.security import BodyTooLarge, CsrfRejected
 from app.templating import is_htmx, render
 from app.views import word_diff
-from comments.errors import CommentdeskError, EditConflict, ImportRejected, NotFound
+from comments.errors import CommentdeskError, EditConflict, Forbidden, ImportRejected, NotFound
 
 log = logging.getLogger("commentdesk")
 
@@ -36,6 +36,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: CommentdeskError) -> Response:
         if isinstance(exc, NotFound):
             status = 404
+        elif isinstance(exc, Forbidden):
+            status = 403
         elif isinstance(exc, ImportRejected):
             status = _IMPORT_STATUS.get(exc.reason, 422)
         else:

@@ -2,7 +2,8 @@
 
 A 300-row table page is ~2 MB of HTML; rendering every row on every view costs more than all its queries.
 A row's markup depends only on the row (its `version` goes up with every change: text, underlines, tags, kind,
-delete/restore) and on the names of its tags, so (id, version, tag names) is a complete key. The CSRF token
+status, assignee, delete/restore), on the names of its tags and on its number of notes, so (id, version, tag
+names, note count) is a complete key. The CSRF token
 is the one per-session value inside a row: rows are cached with a placeholder that is swapped for the
 visitor's token when the page is put together. Bounded LRU; each worker process has its own.
 """

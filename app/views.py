@@ -92,6 +92,9 @@ def provision_tree(provisions: Sequence[Provision]) -> list[TreeEntry]:
 
 # --- the comment table --------------------------------------------------------------------------------
 
+STATUS_NAMES = {"draft": "Draft", "in_review": "In review", "approved": "Approved", "withdrawn": "Withdrawn"}
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     text: str
@@ -107,6 +110,8 @@ class RowView:
     tag_ids: frozenset[int]
     label: str | None
     unexportable_characters: int
+    note_count: int
+    assignee: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +144,9 @@ def unexportable_characters(row: queries.RowRecord) -> int:
     return sum(sanitize_xml_text(t)[1] for t in texts if XML_INVALID.search(t))
 
 
-def row_view(entry: queries.TableRow, tags_by_id: dict[int, ConcernTag]) -> RowView:
+def row_view(
+    entry: queries.TableRow, tags_by_id: dict[int, ConcernTag], members: dict[int, str] | None = None,
+) -> RowView:
     row = entry.row
     unexportable = unexportable_characters(row)
     return RowView(
@@ -150,6 +157,8 @@ def row_view(entry: queries.TableRow, tags_by_id: dict[int, ConcernTag]) -> RowV
         tag_ids=frozenset(entry.tag_ids),
         label=row_label(row),
         unexportable_characters=unexportable,
+        note_count=entry.note_count,
+        assignee=(members or {}).get(row.assigned_to_id) if row.assigned_to_id else None,
     )
 
 
@@ -160,9 +169,11 @@ def table_view(
     tags = queries.team_tags(session, team_id=submission.team_id)
     tags_by_id = {tag.id: tag for tag in tags if tag.id is not None}
     template = templates.env.get_template("submissions/_row.html")
+    members = dict(queries.team_members(session, team_id=submission.team_id))
 
     def render_row(entry: queries.TableRow) -> tuple[tuple[str, ...], int]:
-        html = template.render(r=row_view(entry, tags_by_id), csrf_token=CSRF_PLACEHOLDER)
+        html = template.render(r=row_view(entry, tags_by_id, members), csrf_token=CSRF_PLACEHOLDER,
+                               statuses=STATUS_NAMES)
         # kept cut at the token's places, so putting a page together is one join, not a search
         return tuple(html.split(CSRF_PLACEHOLDER)), unexportable_characters(entry.row)
 
@@ -172,7 +183,8 @@ def table_view(
     entries = queries.table_rows(session, submission=submission, row_filter=row_filter)
     for entry in entries:
         row = entry.row
-        key = (row.id, row.version, tuple(tags_by_id[t].name for t in sorted(entry.tag_ids) if t in tags_by_id))
+        names = tuple(tags_by_id[t].name for t in sorted(entry.tag_ids) if t in tags_by_id)
+        key = (row.id, row.version, names, entry.note_count)
         pieces, dropped = cache.get_or_render(key, lambda entry=entry: render_row(entry))
         parts.append(token.join(pieces))
         if dropped:
@@ -189,7 +201,8 @@ def table_view(
 
 def single_row_view(session: Session, *, row: CommentRow, team_id: int) -> RowView:
     tags = {tag.id: tag for tag in queries.team_tags(session, team_id=team_id) if tag.id is not None}
-    return row_view(queries.table_row(session, row=row), tags)
+    members = dict(queries.team_members(session, team_id=team_id))
+    return row_view(queries.table_row(session, row=row), tags, members)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,10 @@ class NotFound(CommentdeskError):
     """The object does not exist, or belongs to another team (the two must look the same)."""
 
 
+class Forbidden(CommentdeskError):
+    """The actor's role does not allow this (HTTP 403). Objects of other teams are NotFound, not Forbidden."""
+
+
 class InvalidInput(CommentdeskError):
     """The user's input cannot be used (HTTP 422, CLI exit code 2)."""
 

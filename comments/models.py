@@ -6,7 +6,7 @@ The whole model, and which issue builds each part:
 - ImportPreview                                       a split waiting for "Confirm" (built here)
 - Submission -> CommentRow -> RowSpan, ConcernTag     the comment table and its Word export (built here)
 - RowEvent                                            every change to a row: history, bin, live feed
-- Note, status                                        discussion, workflow (accounts issue)
+- RowNote                                             the internal discussion on a row (never exported)
 - Position, PositionSource                            the positions library (later issue)
 Every team-owned object carries team_id or reaches a team through its parent; queries filter on it.
 """
@@ -55,6 +55,13 @@ class Role(enum.StrEnum):
 class RowKind(enum.StrEnum):
     comment = "comment"
     question = "question"  # "We seek further information on ..."
+
+
+class RowStatus(enum.StrEnum):
+    draft = "draft"
+    in_review = "in_review"
+    approved = "approved"  # by a lead
+    withdrawn = "withdrawn"
 
 
 class ProvisionKind(enum.StrEnum):
@@ -175,6 +182,8 @@ class CommentRow(SQLModel, table=True):
     heading: str | None = Field(default=None, max_length=500)
     quoted_text: str = Field(default="", sa_type=sa.Text)
     kind: RowKind = Field(default=RowKind.comment, sa_type=_enum(RowKind, "row_kind"))
+    status: RowStatus = Field(default=RowStatus.draft, sa_type=_enum(RowStatus, "row_status"))
+    assigned_to_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     comment: str = Field(default="", sa_type=sa.Text)
     recommendation: str = Field(default="", sa_type=sa.Text)
     sort_order: int = 0
@@ -238,3 +247,15 @@ class RowEvent(SQLModel, table=True):
     before: Any = Field(default=None, sa_type=sa.JSON, nullable=True)
     after: Any = Field(default=None, sa_type=sa.JSON, nullable=True)
     version: int  # the row's version after this change
+
+
+class RowNote(SQLModel, table=True):
+    """A note in a row's internal discussion. Team-internal: no export reads this table."""
+
+    __tablename__ = "row_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    row_id: int = Field(foreign_key="comment_row.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    at: datetime = _timestamp()
+    text: str = Field(sa_type=sa.Text)

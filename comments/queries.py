@@ -14,11 +14,14 @@ from comments.models import (
     CommentRow,
     ConcernTag,
     Draft,
+    Membership,
     Provision,
     ProvisionKind,
     RowEvent,
     RowKind,
+    RowNote,
     RowSpan,
+    RowStatus,
     RowTag,
     Submission,
     User,
@@ -118,10 +121,11 @@ class RowFilter:
     kind: str | None = None
     provision_id: int | None = None
     untagged: bool = False
+    status: str | None = None
 
     @property
     def active(self) -> bool:
-        return bool(self.tag_id or self.kind or self.provision_id or self.untagged)
+        return bool(self.tag_id or self.kind or self.provision_id or self.untagged or self.status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +139,8 @@ class RowRecord:
     heading: str | None
     quoted_text: str
     kind: RowKind
+    status: RowStatus
+    assigned_to_id: int | None
     comment: str
     recommendation: str
     sort_order: int
@@ -155,6 +161,7 @@ class TableRow:
     row: RowRecord
     spans: list[SpanRecord] = field(default_factory=list)
     tag_ids: list[int] = field(default_factory=list)
+    note_count: int = 0
 
 
 _ROW_COLUMNS = tuple(getattr(CommentRow, name) for name in RowRecord.__slots__)
@@ -170,6 +177,9 @@ class TableCounts:
     by_kind: dict[str, int]
     by_tag: dict[int, int]
     untagged: int
+    by_status: dict[str, int]
+    articles: int  # in the draft
+    articles_covered: int  # with at least one row
 
 
 def table_rows(
@@ -183,6 +193,8 @@ def table_rows(
     )
     if row_filter.kind:
         statement = statement.where(CommentRow.kind == row_filter.kind)
+    if row_filter.status:
+        statement = statement.where(CommentRow.status == row_filter.status)
     if row_filter.provision_id:
         statement = statement.where(CommentRow.provision_id == row_filter.provision_id)
     tagged = select(RowTag.row_id)
@@ -211,6 +223,13 @@ def table_rows(
     for row_id, tag_id in links:
         if row_id in by_id:
             by_id[row_id].tag_ids.append(tag_id)
+    notes = core.execute(
+        select(RowNote.row_id, func.count()).join(CommentRow, col(RowNote.row_id) == CommentRow.id)
+        .where(in_submission).group_by(col(RowNote.row_id))
+    ).all()
+    for row_id, count in notes:
+        if row_id in by_id:
+            by_id[row_id].note_count = count
     return list(by_id.values())
 
 
@@ -228,11 +247,22 @@ def table_counts(session: Session, *, submission: Submission) -> TableCounts:
     untagged = core.execute(
         select(func.count()).select_from(CommentRow).where(*live, col(CommentRow.id).not_in(tagged_rows))
     ).scalar_one()
+    by_status = dict(core.execute(
+        select(CommentRow.status, func.count()).where(*live).group_by(col(CommentRow.status))
+    ).all())
+    articles = core.execute(select(func.count()).select_from(Provision).where(
+        Provision.draft_id == submission.draft_id, Provision.kind == ProvisionKind.article)).scalar_one()
+    covered = core.execute(select(func.count(func.distinct(CommentRow.provision_id))).join(
+        Provision, col(CommentRow.provision_id) == Provision.id).where(*live, Provision.kind == ProvisionKind.article)
+    ).scalar_one()
     return TableCounts(
         total=sum(by_kind.values()),
         by_kind={str(k.value if hasattr(k, "value") else k): n for k, n in by_kind.items()},
         by_tag=by_tag,
         untagged=untagged,
+        by_status={str(k.value if hasattr(k, "value") else k): n for k, n in by_status.items()},
+        articles=articles,
+        articles_covered=covered,
     )
 
 
@@ -243,7 +273,8 @@ def table_row(session: Session, *, row: CommentRow) -> TableRow:
         .order_by(col(RowSpan.start))
     ).all()
     tag_ids = session.exec(select(RowTag.tag_id).where(RowTag.row_id == row.id)).all()
-    return TableRow(_record(row), spans=[SpanRecord(*s) for s in spans], tag_ids=list(tag_ids))
+    notes = session.exec(select(func.count()).select_from(RowNote).where(RowNote.row_id == row.id)).one()
+    return TableRow(_record(row), spans=[SpanRecord(*s) for s in spans], tag_ids=list(tag_ids), note_count=notes)
 
 
 def next_live_row(session: Session, *, row: CommentRow) -> CommentRow | None:
@@ -308,3 +339,26 @@ def get_row_event(session: Session, *, row: CommentRow, event_id: int) -> RowEve
     if event is None or event.row_id != row.id:
         raise NotFound("There is no such change in this row's history.")
     return event
+
+
+
+@dataclass(frozen=True, slots=True)
+class NoteEntry:
+    note: RowNote
+    who: str | None
+
+
+def notes_of(session: Session, *, row: CommentRow) -> list[NoteEntry]:
+    statement = (
+        select(RowNote, User.display_name).join(User, col(RowNote.user_id) == User.id, isouter=True)
+        .where(RowNote.row_id == row.id).order_by(col(RowNote.id))
+    )
+    return [NoteEntry(note, who) for note, who in session.exec(statement).all()]
+
+
+def team_members(session: Session, *, team_id: int) -> Sequence[tuple[int, str]]:
+    statement = (
+        select(User.id, User.display_name).join(Membership, col(Membership.user_id) == User.id)
+        .where(Membership.team_id == team_id).order_by(col(User.display_name))
+    )
+    return session.exec(statement).all()  # type: ignore[return-value]

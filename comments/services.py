@@ -30,17 +30,17 @@ NO_PROVISIONS_WARNING = (
 )
 
 
-def find_local_workspace(session: Session) -> tuple[int, int] | None:
-    """(team id, user id) of the local workspace when it exists, in one query."""
+def find_local_workspace(session: Session) -> tuple[int, int, Role] | None:
+    """(team id, user id, role) of the local workspace when it exists, in one query."""
     statement = (
-        select(Membership.team_id, Membership.user_id)
+        select(Membership.team_id, Membership.user_id, Membership.role)
         .join(User, col(Membership.user_id) == User.id)
         .where(User.email == LOCAL_USER_EMAIL)
         .order_by(col(Membership.id))
         .limit(1)
     )
     row = session.connection().execute(statement).first()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], Role(row[2])) if row else None
 
 
 def ensure_local_workspace(session: Session) -> tuple[Team, User]:

@@ -12,7 +12,7 @@ from typing import Literal
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from comments import anchoring
+from comments import anchoring, permissions
 from comments.errors import EditConflict, InvalidInput, NotFound
 from comments.importing.comment_table import CommentTable, TableRow
 from comments.importing.document import SplitProvision, SplitResult, SplitWarning
@@ -21,11 +21,15 @@ from comments.models import (
     CommentRow,
     ConcernTag,
     Draft,
+    Membership,
     Provision,
     ProvisionKind,
+    Role,
     RowEvent,
     RowKind,
+    RowNote,
     RowSpan,
+    RowStatus,
     RowTag,
     Submission,
     User,
@@ -564,3 +568,61 @@ def restore_from_history(
         case "kind":
             set_row_kind(session, row=row, kind=value, by=by)
     return row
+
+
+# --- workflow: status, assignee, internal discussion ---------------------------------------------------
+
+_NEEDS_LEAD = {RowStatus.approved}
+MAX_NOTE_CHARS = 10_000
+
+
+def set_row_status(session: Session, *, row: CommentRow, status: str, role: Role, by: int | None) -> CommentRow:
+    """draft -> in review -> approved (a lead only) ; any -> withdrawn ; and back. Approving, or taking an
+    approval back, needs the lead's permission."""
+    try:
+        new = RowStatus(status)
+    except ValueError:
+        raise InvalidInput("A row is a draft, in review, approved or withdrawn.") from None
+    if new == row.status:
+        return row
+    if new in _NEEDS_LEAD or row.status in _NEEDS_LEAD:
+        permissions.require(role, permissions.Permission.approve_rows)
+    before = row.status.value
+    row.status = new
+    _touch(row)
+    session.add(row)
+    _record(session, row, action="edited", field="status", before=before, after=new.value, by=by)
+    session.flush()
+    return row
+
+
+def assign_row(session: Session, *, row: CommentRow, team_id: int, user_id: int | None, by: int | None) -> CommentRow:
+    if user_id is not None:
+        member = session.exec(select(Membership.id).where(
+            Membership.team_id == team_id, Membership.user_id == user_id)).first()
+        if member is None:
+            raise InvalidInput("Rows can only be assigned to members of the team.")
+    if user_id == row.assigned_to_id:
+        return row
+    names = dict(session.exec(select(User.id, User.display_name).where(
+        col(User.id).in_([i for i in (row.assigned_to_id, user_id) if i is not None]))).all())
+    before = names.get(row.assigned_to_id) if row.assigned_to_id else None
+    row.assigned_to_id = user_id
+    _touch(row)
+    session.add(row)
+    _record(session, row, action="edited", field="assignee", before=before,
+            after=names.get(user_id) if user_id else None, by=by)
+    session.flush()
+    return row
+
+
+def add_note(session: Session, *, row: CommentRow, text: str, by: int | None) -> RowNote:
+    clean = _normalise_newlines(text).strip()
+    if not clean:
+        raise InvalidInput("Write something before adding a note.")
+    if len(clean) > MAX_NOTE_CHARS:
+        raise InvalidInput(f"A note can have at most {MAX_NOTE_CHARS:,} characters.")
+    note = RowNote(row_id=row.id, user_id=by, text=clean)
+    session.add(note)
+    session.flush()
+    return note

@@ -12,8 +12,8 @@ from starlette.responses import RedirectResponse, Response
 
 from app.deps import CsrfProtected, CurrentActor, SessionDep
 from app.templating import is_htmx, render
-from app.views import history_view, single_row_view
-from comments import queries, submissions
+from app.views import STATUS_NAMES, history_view, single_row_view
+from comments import permissions, queries, submissions
 from comments.models import CommentRow, RowKind, Submission
 
 router = APIRouter(dependencies=[CsrfProtected])  # every change
@@ -27,6 +27,7 @@ class LoadedRow:
         self.row, self.submission = queries.get_row(session, team_id=actor.team_id, row_id=row_id)
         self.team_id = actor.team_id
         self.user_id = actor.user_id
+        self.role = actor.role
         self.referer_path = urlsplit(request.headers.get("referer", "")).path
 
     @property
@@ -38,6 +39,15 @@ class LoadedRow:
 
 
 TeamRow = Annotated[LoadedRow, Depends()]
+
+
+def editable_row(loaded: TeamRow) -> LoadedRow:
+    """A row the actor may change: of their team (else 404) and with a role that writes rows (else 403)."""
+    permissions.require(loaded.role, permissions.Permission.edit_rows)
+    return loaded
+
+
+EditableRow = Annotated[LoadedRow, Depends(editable_row)]
 
 
 def _row_fragment(request: Request, session: SessionDep, loaded: LoadedRow, template: str) -> Response:
@@ -52,6 +62,8 @@ def _row_context(session: SessionDep, row: CommentRow, submission: Submission, t
         "r": single_row_view(session, row=row, team_id=team_id),
         "submission": submission,
         "view_tags": queries.team_tags(session, team_id=team_id),
+        "members": queries.team_members(session, team_id=team_id),
+        "statuses": STATUS_NAMES,
     }
 
 
@@ -62,6 +74,7 @@ def add_row(
     kind: Annotated[RowKind, Form()] = RowKind.comment,
 ) -> Response:
     submission = queries.get_submission(session, team_id=actor.team_id, submission_id=submission_id)
+    permissions.require(actor.role, permissions.Permission.edit_rows)
     row = submissions.add_row(
         session, submission=submission, provision_id=int(provision_id) if provision_id.isdigit() else None,
         kind=kind, user_id=actor.user_id,
@@ -79,7 +92,7 @@ def add_row(
 
 @router.post("/rows/{row_id}/text")
 def save_text(
-    request: Request, loaded: TeamRow, session: SessionDep,
+    request: Request, loaded: EditableRow, session: SessionDep,
     field: Annotated[submissions.RowField, Form()],
     value: Annotated[str, Form(max_length=submissions.MAX_CELL_CHARS)] = "",
     version: Annotated[int | None, Form(ge=1)] = None,
@@ -94,7 +107,7 @@ def save_text(
 
 @router.post("/rows/{row_id}/spans")
 def add_span(
-    request: Request, loaded: TeamRow, session: SessionDep,
+    request: Request, loaded: EditableRow, session: SessionDep,
     start: Annotated[str, Form(max_length=12)] = "",
     end: Annotated[str, Form(max_length=12)] = "",
     exact: Annotated[str | None, Form(max_length=submissions.MAX_CELL_CHARS)] = None,
@@ -112,7 +125,7 @@ def add_span(
 
 
 @router.post("/rows/{row_id}/spans/{span_id}/delete")
-def remove_span(request: Request, loaded: TeamRow, span_id: int, session: SessionDep) -> Response:
+def remove_span(request: Request, loaded: EditableRow, span_id: int, session: SessionDep) -> Response:
     submissions.remove_underline(session, row=loaded.row, span_id=span_id, by=loaded.user_id)
     session.commit()
     return _row_fragment(request, session, loaded, "submissions/_quote.html")
@@ -135,7 +148,7 @@ def history(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
 
 
 @router.post("/rows/{row_id}/history/{event_id}/restore")
-def restore_version(request: Request, loaded: TeamRow, event_id: int, session: SessionDep) -> Response:
+def restore_version(request: Request, loaded: EditableRow, event_id: int, session: SessionDep) -> Response:
     event = queries.get_row_event(session, row=loaded.row, event_id=event_id)
     submissions.restore_from_history(session, row=loaded.row, event=event, team_id=loaded.team_id,
                                      by=loaded.user_id)
@@ -160,7 +173,7 @@ def tag_picker(request: Request, loaded: TeamRow, session: SessionDep) -> Respon
 
 @router.post("/rows/{row_id}/tags")
 def set_tags(
-    request: Request, loaded: TeamRow, session: SessionDep,
+    request: Request, loaded: EditableRow, session: SessionDep,
     tag_ids: Annotated[list[int] | None, Form(alias="tag")] = None,
 ) -> Response:
     submissions.set_row_tags(session, row=loaded.row, team_id=loaded.team_id, tag_ids=tag_ids or [],
@@ -171,16 +184,57 @@ def set_tags(
 
 @router.post("/rows/{row_id}/kind")
 def set_kind(
-    request: Request, loaded: TeamRow, session: SessionDep, kind: Annotated[str, Form(max_length=20)],
+    request: Request, loaded: EditableRow, session: SessionDep, kind: Annotated[str, Form(max_length=20)],
 ) -> Response:
     submissions.set_row_kind(session, row=loaded.row, kind=kind, by=loaded.user_id)
     session.commit()
     return _row_fragment(request, session, loaded, "submissions/_quote.html")
 
 
+@router.post("/rows/{row_id}/status")
+def set_status(
+    request: Request, loaded: EditableRow, session: SessionDep, status: Annotated[str, Form(max_length=20)],
+) -> Response:
+    submissions.set_row_status(session, row=loaded.row, status=status, role=loaded.role, by=loaded.user_id)
+    session.commit()
+    return _row_fragment(request, session, loaded, "submissions/_quote.html")
+
+
+@router.post("/rows/{row_id}/assign")
+def assign(
+    request: Request, loaded: EditableRow, session: SessionDep, user_id: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    submissions.assign_row(session, row=loaded.row, team_id=loaded.team_id,
+                           user_id=int(user_id) if user_id.isdigit() else None, by=loaded.user_id)
+    session.commit()
+    return _row_fragment(request, session, loaded, "submissions/_quote.html")
+
+
+@pages.get("/rows/{row_id}/notes")
+def notes(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
+    """The row's internal discussion (never exported): a fragment when its panel opens, or a page."""
+    context = {**_row_context(session, loaded.row, loaded.submission, loaded.team_id),
+               "notes": queries.notes_of(session, row=loaded.row)}
+    return render(request, "submissions/_notes.html" if is_htmx(request) else "submissions/notes.html", context)
+
+
+@router.post("/rows/{row_id}/notes")
+def add_note(
+    request: Request, loaded: EditableRow, session: SessionDep,
+    text: Annotated[str, Form(max_length=submissions.MAX_NOTE_CHARS)],
+) -> Response:
+    submissions.add_note(session, row=loaded.row, text=text, by=loaded.user_id)
+    session.commit()
+    if not is_htmx(request):
+        return RedirectResponse(f"/rows/{loaded.row.id}/notes", status_code=303)
+    context = {**_row_context(session, loaded.row, loaded.submission, loaded.team_id),
+               "notes": queries.notes_of(session, row=loaded.row)}
+    return render(request, "submissions/_notes.html", context)
+
+
 @router.post("/rows/{row_id}/move")
 def move(
-    request: Request, loaded: TeamRow, session: SessionDep, direction: Annotated[Literal["up", "down"], Form()],
+    request: Request, loaded: EditableRow, session: SessionDep, direction: Annotated[Literal["up", "down"], Form()],
 ) -> Response:
     submissions.move_row(session, row=loaded.row, direction=direction, by=loaded.user_id)
     session.commit()
@@ -192,7 +246,7 @@ def move(
 
 
 @router.post("/rows/{row_id}/delete")
-def delete(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
+def delete(request: Request, loaded: EditableRow, session: SessionDep) -> Response:
     submissions.delete_row(session, row=loaded.row, by=loaded.user_id)
     session.commit()
     if not is_htmx(request):
@@ -202,7 +256,7 @@ def delete(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
 
 
 @router.post("/rows/{row_id}/restore")
-def restore(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
+def restore(request: Request, loaded: EditableRow, session: SessionDep) -> Response:
     submissions.restore_row(session, row=loaded.row, by=loaded.user_id)
     session.commit()
     return _row_fragment(request, session, loaded, "submissions/_row.html")

@@ -18,8 +18,8 @@ from app.deps import Actor, CsrfProtected, CurrentActor, SessionDep, SettingsDep
 from app.row_cache import RenderCache
 from app.security import csrf_token
 from app.templating import render, templates
-from app.views import print_rows, provision_choices, table_view
-from comments import queries, submissions
+from app.views import STATUS_NAMES, print_rows, provision_choices, table_view
+from comments import permissions, queries, submissions
 from comments.errors import ImportRejected, InvalidInput, NotFound
 from comments.export.assemble import export_document, row_label
 from comments.export.csv_renderer import render_csv
@@ -78,6 +78,7 @@ async def import_past_submission(
     title: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Read a past comment table from Word: a draft of the provisions it quotes and a table of its rows."""
+    permissions.require(actor.role, permissions.Permission.edit_rows)
     if not file.filename:
         raise InvalidInput("Choose the .docx file of a past submission.")
     data = await file.read(settings.max_upload_bytes + 1)
@@ -105,6 +106,7 @@ def _store_past_submission(
 
 @router.post("/drafts/{draft_id}/submissions", dependencies=[CsrfProtected])
 def create_submission(draft_id: int, session: SessionDep, actor: CurrentActor, form: SettingsForm) -> Response:
+    permissions.require(actor.role, permissions.Permission.edit_rows)
     draft = queries.get_draft(session, team_id=actor.team_id, draft_id=draft_id)
     submission = submissions.create_submission(session, draft=draft, settings=form, user_id=actor.user_id)
     session.commit()
@@ -117,9 +119,11 @@ def show_submission(
     tag: Annotated[str, Query(max_length=20)] = "",
     kind: Annotated[str, Query(max_length=20)] = "",
     provision: Annotated[str, Query(max_length=20)] = "",
+    status: Annotated[str, Query(max_length=20)] = "",
     deleted: Annotated[int | None, Query()] = None,
 ) -> Response:
     row_filter = queries.RowFilter(
+        status=status if status in STATUS_NAMES else None,
         tag_id=int(tag) if tag.isdigit() else None,
         untagged=tag == "none",
         kind=kind if kind in ("comment", "question") else None,
@@ -138,7 +142,7 @@ def show_submission(
         "submission": submission, "draft": draft, "view": view, "undo_row": undo_row,
         "provision_options": provision_options(session, draft=draft, cache=cache),
         "commented": queries.commented_provisions(session, submission=submission),
-        "fonts": submissions.FONT_NAMES, "font_sizes": submissions.FONT_SIZES,
+        "fonts": submissions.FONT_NAMES, "font_sizes": submissions.FONT_SIZES, "statuses": STATUS_NAMES,
     })
 
 
@@ -152,27 +156,35 @@ def deleted_rows(request: Request, submission: TeamSubmission, session: SessionD
 
 
 @router.post("/submissions/{submission_id}/settings", dependencies=[CsrfProtected])
-def update_settings(submission: TeamSubmission, session: SessionDep, form: SettingsForm) -> Response:
+def update_settings(
+    submission: TeamSubmission, session: SessionDep, actor: CurrentActor, form: SettingsForm,
+) -> Response:
+    permissions.require(actor.role, permissions.Permission.edit_rows)
     submissions.update_submission(session, submission=submission, settings=form)
     session.commit()
     return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
 
 
+ApprovedOnly = Annotated[bool, Query(alias="approved")]
+
+
 @router.get("/submissions/{submission_id}/export.docx")
-def export_docx(submission: TeamSubmission, session: SessionDep) -> Response:
-    rendered = render_docx(export_document(session, submission=submission))
+def export_docx(submission: TeamSubmission, session: SessionDep, approved_only: ApprovedOnly = False) -> Response:
+    rendered = render_docx(export_document(session, submission=submission, approved_only=approved_only))
     return _download(rendered.data, DOCX_TYPE, submission, "docx", rendered.dropped_characters)
 
 
 @router.get("/submissions/{submission_id}/export.csv")
-def export_csv(submission: TeamSubmission, session: SessionDep) -> Response:
-    rendered = render_csv(export_document(session, submission=submission))
+def export_csv(submission: TeamSubmission, session: SessionDep, approved_only: ApprovedOnly = False) -> Response:
+    rendered = render_csv(export_document(session, submission=submission, approved_only=approved_only))
     return _download(rendered.data, "text/csv; charset=utf-8", submission, "csv", rendered.dropped_characters)
 
 
 @router.get("/submissions/{submission_id}/print")
-def print_view(request: Request, submission: TeamSubmission, session: SessionDep) -> Response:
-    document = export_document(session, submission=submission)
+def print_view(
+    request: Request, submission: TeamSubmission, session: SessionDep, approved_only: ApprovedOnly = False,
+) -> Response:
+    document = export_document(session, submission=submission, approved_only=approved_only)
     return render(request, "submissions/print.html", {
         "document": document, "rows": print_rows(document), "headers": HEADER_TEXTS, "note": NOTE_TEXT,
         "submission_id": submission.id,

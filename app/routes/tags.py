@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.deps import CsrfProtected, CurrentActor, SessionDep
 from app.templating import render
-from comments import queries, submissions
+from comments import permissions, queries, submissions
 
 router = APIRouter()
 
@@ -24,6 +24,7 @@ def create_tag(
     session: SessionDep, actor: CurrentActor,
     name: Annotated[str, Form(max_length=500)], description: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
+    permissions.require(actor.role, permissions.Permission.manage_tags)
     submissions.create_tag(session, team_id=actor.team_id, name=name, description=description)
     session.commit()
     return RedirectResponse("/tags", status_code=303)
@@ -35,6 +36,7 @@ def rename_tag(
     name: Annotated[str, Form(max_length=500)], description: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     tag = queries.get_tag(session, team_id=actor.team_id, tag_id=tag_id)
+    permissions.require(actor.role, permissions.Permission.manage_tags)
     submissions.rename_tag(session, tag=tag, name=name, description=description)
     session.commit()
     return RedirectResponse(f"/tags#tag-{tag.id}", status_code=303)
@@ -42,6 +44,8 @@ def rename_tag(
 
 @router.post("/tags/{tag_id}/delete", dependencies=[CsrfProtected])
 def delete_tag(tag_id: int, session: SessionDep, actor: CurrentActor) -> Response:
-    submissions.delete_tag(session, tag=queries.get_tag(session, team_id=actor.team_id, tag_id=tag_id))
+    tag = queries.get_tag(session, team_id=actor.team_id, tag_id=tag_id)
+    permissions.require(actor.role, permissions.Permission.manage_tags)
+    submissions.delete_tag(session, tag=tag)
     session.commit()
     return RedirectResponse("/tags", status_code=303)

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from comments import queries
 from comments.export.presenter import ExportDocument, ExportRow, Span
-from comments.models import CommentRow, Submission
+from comments.models import CommentRow, RowStatus, Submission
 
 WHOLE_DRAFT_LABEL = "General comments"  # comments.submissions.WHOLE_DRAFT_NAMES reads it back
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -30,7 +30,9 @@ def row_label(row: CommentRow | queries.RowRecord) -> str | None:
     return WHOLE_DRAFT_LABEL if row.provision_id is None else None
 
 
-def export_document(session: Session, *, submission: Submission) -> ExportDocument:
+def export_document(session: Session, *, submission: Submission, approved_only: bool = False) -> ExportDocument:
+    """The submission as the renderers take it: live rows in table order (approved ones only when asked).
+    Notes, history and assignees are internal and never reach an export."""
     tags = {tag.id: tag.name for tag in queries.team_tags(session, team_id=submission.team_id)}
     rows = tuple(
         ExportRow(
@@ -43,7 +45,8 @@ def export_document(session: Session, *, submission: Submission) -> ExportDocume
             kind=entry.row.kind.value,
             tags=tuple(name for tag_id, name in tags.items() if tag_id in entry.tag_ids),  # in the team's order
         )
-        for entry in queries.table_rows(session, submission=submission)
+        for entry in queries.table_rows(session, submission=submission, row_filter=queries.RowFilter(
+            status=RowStatus.approved.value if approved_only else None))
     )
     return ExportDocument(
         title=submission.title,

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from comments import queries, services, submissions
-from comments.models import CommentRow, RowSpan, Submission
+from comments.models import CommentRow, Membership, Role, RowSpan, Submission
 from tests.factories import make_draft, make_submission, make_team, provision
 
 HX = {"HX-Request": "true"}
@@ -344,3 +344,31 @@ def test_history_page_restore_and_bin(client, csrf_token, submission, draft, ses
     binned = BeautifulSoup(client.get(f"/submissions/{submission.id}/bin").text, "html.parser")
     assert [a.text for a in binned.select("table.list tbody td a")] == ["Article 2"]
     assert binned.select_one(f"form[action='/rows/{row.id}/restore']") is not None
+
+
+def test_status_notes_assignee_over_http_and_a_viewer_is_refused(client, csrf_token, submission, draft, session):
+    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    reviewed = post(client, csrf_token, f"/rows/{row.id}/status", {"status": "in_review"})
+    assert "In review" in BeautifulSoup(reviewed.text, "html.parser").select_one(".status").text
+    note = post(client, csrf_token, f"/rows/{row.id}/notes", {"text": "Members disagree. CANARY-NOTE"})
+    assert "CANARY-NOTE" in note.text and "never exported" in note.text
+    assert "CANARY-NOTE" not in client.get(f"/submissions/{submission.id}/export.csv").text
+    assert "CANARY-NOTE" not in client.get(f"/submissions/{submission.id}/print").text
+    me = services.find_local_workspace(session)
+    assigned = post(client, csrf_token, f"/rows/{row.id}/assign", {"user_id": str(me[1])})
+    assert "Local user" in assigned.text
+    table = BeautifulSoup(client.get(f"/submissions/{submission.id}?status=in_review").text, "html.parser")
+    assert [tr["data-row-id"] for tr in table.select("tr.comment-row")] == [str(row.id)]
+    assert "Discussion (1)" in table.select_one(f"#row-{row.id}").text
+    # a viewer reads and exports but changes nothing
+    membership = session.exec(select(Membership)).first()
+    membership.role = Role.viewer
+    session.add(membership)
+    session.commit()
+    assert client.get(f"/submissions/{submission.id}/export.docx").status_code == 200
+    refused = post(client, csrf_token, f"/rows/{row.id}/text", {"field": "comment", "value": "x"})
+    assert refused.status_code == 403 and "Viewers cannot change" in refused.text
+    assert post(client, csrf_token, f"/submissions/{submission.id}/rows", {"provision_id": ""}).status_code == 403
+    assert post(client, csrf_token, "/tags", {"name": "New"}, htmx=False).status_code == 403
+    session.refresh(row)
+    assert row.comment == ""
