@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.db import WRITE_INTENT
+from app.live_wiring import publish_row_events
 from app.security import check_csrf
 from app.settings import Settings
 from comments.models import Role
@@ -24,6 +25,8 @@ def get_session(request: Request) -> Iterator[Session]:
     if request.method not in SAFE_METHODS:  # requests that change things begin with the write lock (SQLite)
         engine = engine.execution_options(**{WRITE_INTENT: True})
     with Session(engine, expire_on_commit=False) as session:
+        if request.method not in SAFE_METHODS:
+            publish_row_events(session, request.app.state.live_hub)  # others see this request's changes live
         yield session
 
 

@@ -54,7 +54,20 @@ def _row_fragment(request: Request, session: SessionDep, loaded: LoadedRow, temp
     if not is_htmx(request):
         return RedirectResponse(loaded.url, status_code=303)
     return render(request, template, _row_context(session, loaded.row, loaded.submission, loaded.team_id),
-                  headers={"X-Row-Version": str(loaded.row.version)})
+                  headers=saved_headers(loaded.row))
+
+
+def saved_headers(row: CommentRow) -> dict[str, str]:
+    """Tell the page which version of the row it now shows, so live.js takes the echo of this change over the
+    event stream for what it is (our own), not for someone else's edit."""
+    return {"X-Row-Version": str(row.version),
+            "HX-Trigger": json.dumps({"rowSaved": {"id": row.id, "version": row.version}})}
+
+
+def row_fragment(request: Request, session: SessionDep, loaded: LoadedRow) -> Response:
+    """The whole table row (for live updates), whatever the request."""
+    context = _row_context(session, loaded.row, loaded.submission, loaded.team_id)
+    return render(request, "submissions/_row.html", context, headers={"X-Row-Version": str(loaded.row.version)})
 
 
 def _row_context(session: SessionDep, row: CommentRow, submission: Submission, team_id: int) -> dict[str, Any]:
@@ -102,7 +115,7 @@ def save_text(
     session.commit()
     if not is_htmx(request):
         return RedirectResponse(loaded.url, status_code=303)
-    return Response(status_code=204, headers={"X-Row-Version": str(loaded.row.version)})
+    return Response(status_code=204, headers=saved_headers(loaded.row))
 
 
 @router.post("/rows/{row_id}/spans")

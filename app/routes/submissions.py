@@ -15,6 +15,7 @@ from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response
 
 from app.deps import Actor, CsrfProtected, CurrentActor, SessionDep, SettingsDep
+from app.live_wiring import latest_event_id
 from app.row_cache import RenderCache
 from app.security import csrf_token
 from app.templating import render, templates
@@ -142,6 +143,7 @@ def show_submission(
         "submission": submission, "draft": draft, "view": view, "undo_row": undo_row,
         "provision_options": provision_options(session, draft=draft, cache=cache),
         "commented": queries.commented_provisions(session, submission=submission),
+        "latest_event": latest_event_id(session, submission_id=submission.id),
         "fonts": submissions.FONT_NAMES, "font_sizes": submissions.FONT_SIZES, "statuses": STATUS_NAMES,
     })
 

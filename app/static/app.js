@@ -208,3 +208,19 @@ document.addEventListener("click", (event) => {
   }
   box.parentElement.replaceChildren();
 });
+
+// --- Living beside live updates (live.js) ------------------------------------------------------------
+// A row this page added may already have arrived over the event stream: keep only the copy htmx places.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const body = event.detail.serverResponse;
+  const match = typeof body === "string" && body.match(/^\s*<tr id="row-(\d+)"/);
+  if (!match) return;
+  const existing = document.getElementById(`row-${match[1]}`);
+  if (existing && existing !== event.detail.target) existing.remove();
+});
+// Our own changes come back over the stream too: the row's version tells live.js it shows them already.
+document.addEventListener("htmx:afterRequest", (event) => {
+  const version = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Row-Version");
+  const row = event.detail.elt instanceof Element && event.detail.elt.closest("tr[data-version]");
+  if (version && row && Number(version) > Number(row.dataset.version || 0)) row.dataset.version = version;
+});

@@ -65,6 +65,7 @@ def test_write_underline_save_reload_and_export(live_server: str, browser_page, 
     row = page.locator("tr.comment-row")
     expect(row).to_have_count(1)
     expect(row.locator(".row-label")).to_contain_text("Article 4")
+    expect(row.locator("textarea").first).to_be_focused()  # the new row has scrolled into view: layout is still
 
     # Underline by a real mouse selection, then by double-clicking a word.
     drag_select(page, "tr.comment-row .quoted", "carried out within the territory")
@@ -137,7 +138,7 @@ def test_a_failed_save_keeps_the_text_and_offers_retry(live_server: str, browser
     expect(page.locator("tr.comment-row textarea").first).to_have_value("Text that must not be lost.")
 
 
-def test_two_people_edit_the_same_comment_the_second_sees_the_conflict_and_keeps_their_text(
+def test_two_people_edit_the_same_comment_at_once_the_second_sees_the_conflict_and_keeps_their_text(
     live_server: str, browser_page,
 ) -> None:
     first = browser_page
@@ -153,8 +154,10 @@ def test_two_people_edit_the_same_comment_the_second_sees_the_conflict_and_keeps
     second.goto(table_url)
     theirs = first.locator("tr.comment-row textarea").first
     mine = second.locator("tr.comment-row textarea").first
+    mine.click()  # the second person is in the field (a row being edited is never replaced under them)
     theirs.fill("Their comment, saved first.")
     expect(first.locator("[data-save-state]").first).to_have_text("Saved")
+    expect(second.locator("tr.comment-row")).to_have_attribute("data-stale", "true", timeout=5_000)
 
     mine.fill("My comment, typed on the old version.")
     box = second.locator("[data-conflict]")
@@ -165,4 +168,32 @@ def test_two_people_edit_the_same_comment_the_second_sees_the_conflict_and_keeps
     expect(second.locator("[data-save-state]").first).to_have_text("Saved")
     first.reload()
     expect(first.locator("tr.comment-row textarea").first).to_have_value("My comment, typed on the old version.")
+    second_context.close()
+
+
+def test_what_one_person_does_appears_live_for_another(live_server: str, browser_page) -> None:
+    first = browser_page
+    import_draft(first, live_server)
+    first.get_by_role("button", name="Create the comment table").click()
+    first.wait_for_url("**/submissions/*")
+    second_context = first.context.browser.new_context()
+    second = second_context.new_page()
+    second.goto(first.url)
+    expect(second.locator("tr.comment-row")).to_have_count(0)
+
+    article2 = first.locator("#provision_id option", has_text="Article 2").inner_text().strip()
+    first.get_by_label("Provision to comment on").select_option(label=article2)
+    first.get_by_role("button", name="Add row").click()
+    expect(second.locator("tr.comment-row")).to_have_count(1, timeout=5_000)  # added, no reload
+
+    comment = first.get_by_label("Comment on Article 2")
+    comment.click()
+    expect(second.locator(".presence-badge")).to_contain_text("Local user", timeout=5_000)  # who is editing
+    comment.fill("Seen live by the other reader.")
+    expect(first.locator("[data-save-state]").first).to_have_text("Saved")
+    first.locator("h1").click()  # leave the field
+    expect(second.get_by_label("Comment on Article 2")).to_have_value("Seen live by the other reader.",
+                                                                      timeout=5_000)
+    first.get_by_role("button", name="Delete row Article 2").click()
+    expect(second.locator("tr.comment-row")).to_have_count(0, timeout=5_000)
     second_context.close()
