@@ -72,10 +72,25 @@
     }
   }
 
+  // A replaced row keeps what its fields said ("Saved"): the new copy holds the same saved text.
+  function keepSaveStates(old, fresh) {
+    for (const form of old.querySelectorAll("form[data-autosave][data-state]")) {
+      const field = form.querySelector("input[name=field]");
+      const twin = field && fresh.querySelector(`form[data-autosave] input[name=field][value="${field.value}"]`);
+      const label = twin && twin.form.querySelector("[data-save-state]");
+      if (!label) continue;
+      twin.form.dataset.state = form.dataset.state;
+      label.textContent = form.querySelector("[data-save-state]").textContent;
+    }
+  }
+
   function place(fresh, old, afterId) {
     const rows = document.getElementById("rows");
     const anchor = afterId == null ? null : rowOf(afterId);
-    if (old) old.replaceWith(fresh);
+    if (old) {
+      keepSaveStates(old, fresh);
+      old.replaceWith(fresh);
+    }
     else if (anchor) anchor.after(fresh);
     else if (rows) rows.append(fresh);
     else return;
