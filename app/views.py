@@ -169,9 +169,11 @@ def table_view(
     tags = queries.team_tags(session, team_id=submission.team_id)
     tags_by_id = {tag.id: tag for tag in tags if tag.id is not None}
     template = templates.env.get_template("submissions/_row.html")
-    members = dict(queries.team_members(session, team_id=submission.team_id))
+    members: dict[int, str] = {}
 
     def render_row(entry: queries.TableRow) -> tuple[tuple[str, ...], int]:
+        if not members:  # only when a row is not in the cache
+            members.update(queries.team_members(session, team_id=submission.team_id))
         html = template.render(r=row_view(entry, tags_by_id, members), csrf_token=CSRF_PLACEHOLDER,
                                statuses=STATUS_NAMES)
         # kept cut at the token's places, so putting a page together is one join, not a search

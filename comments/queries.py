@@ -236,9 +236,14 @@ def table_rows(
 def table_counts(session: Session, *, submission: Submission) -> TableCounts:
     live = (CommentRow.submission_id == submission.id, col(CommentRow.deleted_at).is_(None))
     core = session.connection()
-    by_kind = dict(core.execute(
-        select(CommentRow.kind, func.count()).where(*live).group_by(col(CommentRow.kind))
-    ).all())
+    by_kind: dict[object, int] = {}
+    by_status: dict[object, int] = {}
+    for kind, status, n in core.execute(  # one pass for both breakdowns
+        select(CommentRow.kind, CommentRow.status, func.count()).where(*live)
+        .group_by(col(CommentRow.kind), col(CommentRow.status))
+    ).all():
+        by_kind[kind] = by_kind.get(kind, 0) + n
+        by_status[status] = by_status.get(status, 0) + n
     by_tag = dict(core.execute(
         select(RowTag.tag_id, func.count()).join(CommentRow, col(RowTag.row_id) == CommentRow.id)
         .where(*live).group_by(col(RowTag.tag_id))
@@ -247,9 +252,6 @@ def table_counts(session: Session, *, submission: Submission) -> TableCounts:
     untagged = core.execute(
         select(func.count()).select_from(CommentRow).where(*live, col(CommentRow.id).not_in(tagged_rows))
     ).scalar_one()
-    by_status = dict(core.execute(
-        select(CommentRow.status, func.count()).where(*live).group_by(col(CommentRow.status))
-    ).all())
     articles = core.execute(select(func.count()).select_from(Provision).where(
         Provision.draft_id == submission.draft_id, Provision.kind == ProvisionKind.article)).scalar_one()
     covered = core.execute(select(func.count(func.distinct(CommentRow.provision_id))).join(

@@ -359,7 +359,7 @@ def test_status_notes_assignee_over_http_and_a_viewer_is_refused(client, csrf_to
     assert "Local user" in assigned.text
     table = BeautifulSoup(client.get(f"/submissions/{submission.id}?status=in_review").text, "html.parser")
     assert [tr["data-row-id"] for tr in table.select("tr.comment-row")] == [str(row.id)]
-    assert "Discussion (1)" in table.select_one(f"#row-{row.id}").text
+    assert "Status and discussion (1)" in table.select_one(f"#row-{row.id}").text
     # a viewer reads and exports but changes nothing
     membership = session.exec(select(Membership)).first()
     membership.role = Role.viewer
