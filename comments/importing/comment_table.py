@@ -63,9 +63,7 @@ Rules (general, not tuned to one document):
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -75,15 +73,17 @@ from lxml import etree
 from comments.anchoring import trim_whitespace
 from comments.errors import ImportRejected
 from comments.importing.markers import CN_NUMERAL_CHARS, WORDS_NUMERAL, ends_sentence, is_cjk, is_heading_like
-from comments.importing.readers import WordNumbering, WordStyles, docx_blocks, docx_children, open_docx_parts
+from comments.importing.readers import (
+    WordNumbering,
+    WordStyles,
+    docx_blocks,
+    docx_children,
+    open_checked_docx,
+)
 from comments.importing.safety import (
     DEFAULT_LIMITS,
-    DOCX_DAMAGED,
     ImportLimits,
     check_upload_size,
-    check_xml_parts,
-    check_zip,
-    repack_zip,
     strip_control_chars,
 )
 
@@ -122,14 +122,7 @@ def read_comment_table(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> Co
     """Read the comment table of a .docx submission. Raises ImportRejected with one human sentence."""
     check_upload_size(len(data), limits)
     _check_docx_bytes(data)
-    check_zip(data, limits)  # before anything is decompressed
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            check_xml_parts(zf)
-            package = repack_zip(zf, limits)
-    except zipfile.BadZipFile as exc:
-        raise ImportRejected(DOCX_DAMAGED) from exc
-    body, styles, numbering = open_docx_parts(package)
+    body, styles, numbering = open_checked_docx(data, limits)
     table = _Reader(body, styles, numbering).read()
     total = sum(len(r.provision_text) + len(r.comment) + len(r.recommendation) for r in table.rows)
     if total > limits.max_text_chars:

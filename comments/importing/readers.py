@@ -261,7 +261,8 @@ def _text_lines(text: str, limits: ImportLimits) -> tuple[Line, ...]:
 # --- DOCX -------------------------------------------------------------------------------------------
 
 
-def _read_docx(data: bytes, limits: ImportLimits) -> tuple[list[Line], list[str]]:
+def open_checked_docx(data: bytes, limits: ImportLimits) -> tuple[Element, Element | None, Element | None]:
+    """The body, styles and numbering of a .docx, after the zip and its XML have passed the safety checks."""
     check_zip(data, limits)  # before anything is decompressed
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -269,7 +270,11 @@ def _read_docx(data: bytes, limits: ImportLimits) -> tuple[list[Line], list[str]
             package = repack_zip(zf, limits)
     except zipfile.BadZipFile as exc:
         raise ImportRejected(DOCX_DAMAGED) from exc
-    body, styles, numbering = open_docx_parts(package)
+    return open_docx_parts(package)
+
+
+def _read_docx(data: bytes, limits: ImportLimits) -> tuple[list[Line], list[str]]:
+    body, styles, numbering = open_checked_docx(data, limits)
     builder = _DocxBuilder(WordNumbering(numbering, WordStyles(styles)))
     for block in docx_blocks(body):
         builder.block(block)
