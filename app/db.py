@@ -11,13 +11,20 @@ from sqlmodel import create_engine
 SQLITE_BUSY_TIMEOUT_MS = 5_000
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, sqlite_foreign_keys: bool = True, **kwargs: Any) -> Engine:
+    """`sqlite_foreign_keys=False` is for migrations only: SQLite alters a table by copying it and dropping the
+    original, and with foreign keys on that drop would cascade-delete every row that refers to it."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
-        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "connect", _configure_sqlite if sqlite_foreign_keys else _configure_sqlite_for_migrations)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite_for_migrations(dbapi_connection: Any, record: Any) -> None:
+    _configure_sqlite(dbapi_connection, record)
+    dbapi_connection.execute("PRAGMA foreign_keys=OFF")
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -32,7 +32,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(Settings().resolved_database_url())
+    engine = make_engine(Settings().resolved_database_url(), sqlite_foreign_keys=False)
     with engine.connect() as connection:
         _run(connection)
     engine.dispose()
@@ -46,6 +46,10 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
     )
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":  # foreign keys were off while tables were copied: check them now
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"the migration left rows whose references are broken: {broken[:5]}")
 
 
 if context.is_offline_mode():

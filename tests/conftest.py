@@ -42,7 +42,7 @@ def _with_search_path(url: str, schema: str) -> str:
 def migrate(url: str) -> None:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.attributes["configure_logging"] = False
-    engine = make_engine(url)
+    engine = make_engine(url, sqlite_foreign_keys=False)  # as migrations/env.py runs them
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection

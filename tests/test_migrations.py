@@ -47,3 +47,34 @@ def test_constraints_follow_the_naming_convention(databases: DatabaseFactory) ->
     assert "fk_provision_draft_id_draft" in foreign_keys
     assert inspector.get_pk_constraint("draft")["name"] in ("pk_draft", None)  # SQLite does not keep PK names
     engine.dispose()
+
+
+def test_upgrading_a_database_with_data_keeps_every_row(databases: DatabaseFactory) -> None:
+    """SQLite alters tables by copying them; with foreign keys on, dropping the old copy would cascade-delete
+    the underlines and tags of every row. A database at 0002 with data must come out of head whole."""
+    engine = make_engine(databases.new_url(migrated=False), sqlite_foreign_keys=False)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0002")
+        for statement in (
+            "INSERT INTO team (id, name, created_at) VALUES (1, 'T', '2026-11-23 10:00:00')",
+            "INSERT INTO draft (id, team_id, title, import_warnings, created_at) "
+            "VALUES (1, 1, 'D', '[]', '2026-11-23 10:00:00')",
+            "INSERT INTO provision (id, draft_id, position, kind, text) VALUES (1, 1, 0, 'article', 'Some text.')",
+            "INSERT INTO submission (id, team_id, draft_id, title, opening_text, landscape, font_name, font_size_pt,"
+            " created_at, updated_at) VALUES (1, 1, 1, 'S', '', false, 'Arial', 11, '2026-11-23 10:00:00',"
+            " '2026-11-23 10:00:00')",
+            "INSERT INTO comment_row (id, submission_id, provision_id, quoted_text, kind, comment, recommendation,"
+            " sort_order, version, created_at, updated_at) VALUES (1, 1, 1, 'Some text.', 'comment', 'c', 'r', 0,"
+            " 1, '2026-11-23 10:00:00', '2026-11-23 10:00:00')",
+            "INSERT INTO row_span (row_id, start, \"end\", exact, prefix, suffix) VALUES (1, 0, 4, 'Some', '', '')",
+            "INSERT INTO concern_tag (id, team_id, name, description, sort_order) VALUES (1, 1, 'Scope', '', 0)",
+            "INSERT INTO row_tag (row_id, tag_id) VALUES (1, 1)",
+        ):
+            connection.exec_driver_sql(statement)
+        command.upgrade(_config(connection), "head")
+        counts = {t: connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one()
+                  for t in ("comment_row", "row_span", "row_tag", "concern_tag")}
+        status = connection.exec_driver_sql("SELECT status FROM comment_row").scalar_one()
+    engine.dispose()
+    assert counts == {"comment_row": 1, "row_span": 1, "row_tag": 1, "concern_tag": 1}
+    assert status == "draft"
