@@ -262,6 +262,17 @@ def _record(
     return event
 
 
+def _change(
+    session: Session, row: CommentRow, *, action: str, by: int | None, field: str | None = None,
+    before: object = None, after: object = None,
+) -> None:
+    """A change to the row: new version, recorded in its history (and the live feed), flushed."""
+    _touch(row)
+    session.add(row)
+    _record(session, row, action=action, by=by, field=field, before=before, after=after)
+    session.flush()
+
+
 def _spans_value(spans: Iterable[RowSpan]) -> list[list[object]]:
     return [[s.start, s.end, s.exact] for s in spans]
 
@@ -332,10 +343,7 @@ def set_row_kind(session: Session, *, row: CommentRow, kind: str, by: int | None
         return row
     before = row.kind.value
     row.kind = new
-    _touch(row)
-    session.add(row)
-    _record(session, row, action="edited", field="kind", before=before, after=new.value, by=by)
-    session.flush()
+    _change(session, row, action="edited", field="kind", before=before, after=new.value, by=by)
     return row
 
 
@@ -357,11 +365,8 @@ def set_row_tags(
         if tag_id not in wanted:
             session.delete(link)
     session.add_all(RowTag(row_id=row.id, tag_id=tag_id) for tag_id in wanted - current.keys())
-    _touch(row)
-    session.add(row)
-    _record(session, row, action="edited", field="tags", by=by,
+    _change(session, row, action="edited", field="tags", by=by,
             before=sorted(names.get(t, "?") for t in current), after=sorted(names[t] for t in wanted))
-    session.flush()
     return row
 
 
@@ -423,10 +428,7 @@ def _replace_spans(
     for span in keep.values():
         session.delete(span)
     before = _spans_value(existing)
-    _touch(row)
-    session.add(row)
-    _record(session, row, action="edited", field="spans", before=before, after=_spans_value(result), by=by)
-    session.flush()
+    _change(session, row, action="edited", field="spans", before=before, after=_spans_value(result), by=by)
     return result
 
 
@@ -449,10 +451,8 @@ def move_row(
         raise InvalidInput(f"This row is already the {'first' if newer else 'last'}.")
     before = row.sort_order
     row.sort_order, neighbour.sort_order = neighbour.sort_order, row.sort_order
-    _touch(row)
-    session.add_all([row, neighbour])
-    _record(session, row, action="moved", field="order", before=before, after=row.sort_order, by=by)
-    session.flush()
+    session.add(neighbour)
+    _change(session, row, action="moved", field="order", before=before, after=row.sort_order, by=by)
     return row
 
 
@@ -460,20 +460,14 @@ def delete_row(session: Session, *, row: CommentRow, by: int | None = None) -> C
     """Soft delete: the row leaves the table and the export but stays in the bin, restorable (undo)."""
     if row.deleted_at is None:
         row.deleted_at = utcnow()
-        _touch(row)
-        session.add(row)
-        _record(session, row, action="deleted", by=by)
-        session.flush()
+        _change(session, row, action="deleted", by=by)
     return row
 
 
 def restore_row(session: Session, *, row: CommentRow, by: int | None = None) -> CommentRow:
     if row.deleted_at is not None:
         row.deleted_at = None
-        _touch(row)
-        session.add(row)
-        _record(session, row, action="restored", by=by)
-        session.flush()
+        _change(session, row, action="restored", by=by)
     return row
 
 
@@ -589,10 +583,7 @@ def set_row_status(session: Session, *, row: CommentRow, status: str, role: Role
         permissions.require(role, permissions.Permission.approve_rows)
     before = row.status.value
     row.status = new
-    _touch(row)
-    session.add(row)
-    _record(session, row, action="edited", field="status", before=before, after=new.value, by=by)
-    session.flush()
+    _change(session, row, action="edited", field="status", before=before, after=new.value, by=by)
     return row
 
 
@@ -608,11 +599,8 @@ def assign_row(session: Session, *, row: CommentRow, team_id: int, user_id: int 
         col(User.id).in_([i for i in (row.assigned_to_id, user_id) if i is not None]))).all())
     before = names.get(row.assigned_to_id) if row.assigned_to_id else None
     row.assigned_to_id = user_id
-    _touch(row)
-    session.add(row)
-    _record(session, row, action="edited", field="assignee", before=before,
+    _change(session, row, action="edited", field="assignee", before=before,
             after=names.get(user_id) if user_id else None, by=by)
-    session.flush()
     return row
 
 
