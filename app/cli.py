@@ -43,31 +43,50 @@ def _parser() -> argparse.ArgumentParser:
         epilog="DATABASE_URL selects the database for every command (default: a SQLite file in ./data/).",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    in_team = argparse.ArgumentParser(add_help=False)
+    in_team.add_argument("--team", help="the team's name or id (needed when the database holds several)")
 
     split = commands.add_parser("split", help="show how a draft splits into provisions; stores nothing")
     split.add_argument("file", help="a .txt, .docx or .pdf file, or - to read text from standard input")
     split.add_argument("--json", action="store_true", help="print JSON: title, deadline, warnings, provisions")
     split.set_defaults(handler=_split)
 
-    store = commands.add_parser("import", help="split a draft and store it")
+    store = commands.add_parser("import", parents=[in_team], help="split a draft and store it")
     store.add_argument("file", help="a .txt, .docx or .pdf file, or - to read text from standard input")
     store.add_argument("--title", help="the draft's title (default: detected from the text)")
     store.set_defaults(handler=_import)
 
-    listing = commands.add_parser("submissions", help="list the comment tables with their ids")
+    listing = commands.add_parser("submissions", parents=[in_team], help="list the comment tables with their ids")
     listing.set_defaults(handler=_list_submissions)
 
-    export = commands.add_parser("export", help="write a comment table as a Word submission (or CSV)")
+    export = commands.add_parser("export", parents=[in_team],
+                                 help="write a comment table as a Word submission (or CSV)")
     export.add_argument("submission_id", type=int, metavar="SUBMISSION_ID")
     export.add_argument("--out", required=True, help="the file to write: .docx, or .csv for a spreadsheet")
     export.add_argument("--approved-only", action="store_true", help="only the rows a lead has approved")
     export.set_defaults(handler=_export)
 
-    past = commands.add_parser("import-submission", help="read a past comment table from Word into a draft and "
-                               "a comment table")
+    past = commands.add_parser("import-submission", parents=[in_team],
+                               help="read a past comment table from Word into a draft and a comment table")
     past.add_argument("file", help="a .docx file holding a comment table")
     past.add_argument("--title", help="the title for the draft and the comment table (default: the document's)")
     past.set_defaults(handler=_import_submission)
+
+    users = commands.add_parser("users", help="accounts: make an admin, list accounts, a password reset link")
+    user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    admin = user_commands.add_parser("create-admin", help="make an admin: the first one, or of another team")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", required=True, help="the name colleagues see")
+    admin.add_argument("--team", required=True, help="the team's name (made if it does not exist)")
+    admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input "
+                       "(default: ask for it twice)")
+    admin.set_defaults(handler=_create_admin)
+    user_list = user_commands.add_parser("list", help="list the accounts and their teams")
+    user_list.set_defaults(handler=_list_users)
+    reset = user_commands.add_parser("reset-link", help="print a one-time link to set a new password")
+    reset.add_argument("email")
+    reset.add_argument("--base-url", default="http://127.0.0.1:8000", help="where the service is reached")
+    reset.set_defaults(handler=_reset_link)
 
     serve = commands.add_parser("serve", help="run the web service")
     serve.add_argument("--host", default="127.0.0.1")
@@ -123,8 +142,29 @@ def _print_split(result: SplitResult) -> None:
 
 
 @contextmanager
-def _workspace(settings: Settings) -> Iterator[tuple[Session, int, int]]:
-    """A database session and the local team and user (the CLI acts as the local user until accounts exist).
+def _database(settings: Settings) -> Iterator[Session]:
+    """A database session; the caller commits. A database without tables becomes one sentence."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+    from sqlmodel import Session
+
+    from app.db import make_engine
+
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        with Session(engine) as session:
+            try:
+                yield session
+            except (OperationalError, ProgrammingError) as exc:
+                raise DatabaseNotReady(
+                    "The database is not ready (no tables?). Run `commentdesk db upgrade` first."
+                ) from exc
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _workspace(settings: Settings, team: str | None) -> Iterator[tuple[Session, int, None]]:
+    """A database session and the team the command works in (the CLI acts for the team, as no one user).
     The caller commits; a database without tables becomes one sentence."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
     from sqlmodel import Session
@@ -136,13 +176,13 @@ def _workspace(settings: Settings) -> Iterator[tuple[Session, int, int]]:
     try:
         with Session(engine) as session:
             try:
-                team, user = services.ensure_local_workspace(session)
+                found = services.team_for_command_line(session, team=team)
             except (OperationalError, ProgrammingError) as exc:
                 raise DatabaseNotReady(
                     "The database is not ready (no tables?). Run `commentdesk db upgrade` first."
                 ) from exc
-            assert team.id is not None and user.id is not None
-            yield session, team.id, user.id
+            assert found.id is not None
+            yield session, found.id, None
     finally:
         engine.dispose()
 
@@ -153,7 +193,7 @@ def _import(args: argparse.Namespace) -> int:
     settings = Settings()
     source = _read_source(args.file, settings)
     result = split_document(source)
-    with _workspace(settings) as (session, team_id, user_id):
+    with _workspace(settings, args.team) as (session, team_id, user_id):
         draft = services.store_draft(
             session, team_id=team_id, user_id=user_id, result=result, title=args.title,
             source_filename=source.filename, source_sha256=source.sha256, source_kind=source.kind,
@@ -168,7 +208,7 @@ def _import(args: argparse.Namespace) -> int:
 def _list_submissions(args: argparse.Namespace) -> int:
     from comments import queries
 
-    with _workspace(Settings()) as (session, team_id, _user_id):
+    with _workspace(Settings(), args.team) as (session, team_id, _user_id):
         found = queries.list_team_submissions(session, team_id=team_id)
         if not found:
             print("No comment tables yet.")
@@ -178,7 +218,7 @@ def _list_submissions(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from comments import queries
+    from comments import accounts, queries
     from comments.export.assemble import export_document
     from comments.export.csv_renderer import render_csv
     from comments.export.docx_renderer import render_docx
@@ -189,9 +229,13 @@ def _export(args: argparse.Namespace) -> int:
         raise CommentdeskError("The output file must end in .docx (Word) or .csv (spreadsheet).")
     if not out.parent.is_dir():
         raise CommentdeskError(f"There is no folder {out.parent} to write {out.name} into.")
-    with _workspace(Settings()) as (session, team_id, _user_id):
+    with _workspace(Settings(), args.team) as (session, team_id, _user_id):
         submission = queries.get_submission(session, team_id=team_id, submission_id=args.submission_id)
         document = export_document(session, submission=submission, approved_only=args.approved_only)
+        which = "approved rows" if args.approved_only else "rows"
+        accounts.record(session, team_id=team_id, user_id=None, action="exported",
+                        summary=f"“{submission.title}” exported to {out.name} ({len(document.rows)} {which})")
+        session.commit()
     rendered = render_docx(document) if suffix == ".docx" else render_csv(document)
     out.write_bytes(rendered.data)
     print(f"Wrote {out} ({len(document.rows)} rows).")
@@ -215,7 +259,7 @@ def _import_submission(args: argparse.Namespace) -> int:
         raise CommentdeskError(f"{path.name} is larger than the {settings.max_upload_mb:g} MB limit.")
     data = path.read_bytes()
     table = read_comment_table(data, ImportLimits(max_bytes=settings.max_upload_bytes))
-    with _workspace(settings) as (session, team_id, user_id):
+    with _workspace(settings, args.team) as (session, team_id, user_id):
         submission = submissions.import_comment_table(
             session, team_id=team_id, user_id=user_id, table=table, title=args.title,
             source=submissions.SourceInfo(filename=path.name, sha256=hashlib.sha256(data).hexdigest()),
@@ -225,6 +269,50 @@ def _import_submission(args: argparse.Namespace) -> int:
               f"(draft {submission.draft_id}).")
     for warning in table.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _create_admin(args: argparse.Namespace) -> int:
+    from comments import accounts
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else _ask_password()
+    with _database(Settings()) as session:
+        team = accounts.create_admin(session, email=args.email, display_name=args.name, password=password,
+                                     team_name=args.team)
+        session.commit()
+        print(f"{args.email.strip().lower()} is an admin of “{team.name}”. Sign in at /sign-in.")
+    return 0
+
+
+def _ask_password() -> str:
+    import getpass
+
+    first = getpass.getpass("Password (at least 10 characters): ")
+    if getpass.getpass("The same password again: ") != first:
+        raise CommentdeskError("The two passwords differ; nothing was stored.")
+    return first
+
+
+def _list_users(args: argparse.Namespace) -> int:
+    from comments import accounts
+
+    with _database(Settings()) as session:
+        lines = accounts.list_accounts(session)
+    if not lines:
+        print("No accounts yet: run `commentdesk users create-admin`.")
+    for line in lines:
+        print(f"{line.email:<40} {line.display_name:<30} {line.teams}")
+    return 0
+
+
+def _reset_link(args: argparse.Namespace) -> int:
+    from comments import accounts
+
+    with _database(Settings()) as session:
+        _invitation, token = accounts.create_reset_link_for(session, email=args.email)
+        session.commit()
+    print(f"{args.base_url.rstrip('/')}/reset/{token}")
+    print("The link works once, for 24 hours.", file=sys.stderr)
     return 0
 
 

@@ -7,25 +7,27 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.db import WRITE_INTENT
 from app.live_wiring import publish_row_events
-from app.security import check_csrf
+from app.security import SESSION_COOKIE, check_csrf
 from app.settings import Settings
+from comments import accounts
+from comments.accounts import SignedIn
 from comments.models import Role
-from comments.services import ensure_local_workspace, find_local_workspace
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+RECORDED_DOWNLOADS = (".docx", ".csv")  # exports are GETs that write one line to the team's audit log
 
 
 def get_session(request: Request) -> Iterator[Session]:
     engine = request.app.state.engine
-    if request.method not in SAFE_METHODS:  # requests that change things begin with the write lock (SQLite)
+    writes = request.method not in SAFE_METHODS or request.url.path.endswith(RECORDED_DOWNLOADS)
+    if writes:  # requests that change things begin with the write lock (SQLite)
         engine = engine.execution_options(**{WRITE_INTENT: True})
     with Session(engine, expire_on_commit=False) as session:
-        if request.method not in SAFE_METHODS:
+        if writes:
             publish_row_events(session, request.app.state.live_hub)  # others see this request's changes live
         yield session
 
@@ -35,27 +37,39 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+class SignInRequired(Exception):
+    """No valid session: pages redirect to the sign-in form, htmx and API requests get 401."""
+
+
+class NoTeam(Exception):
+    """Signed in, but a member of no team (removed from the last one)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who is acting and for which team. Until accounts exist: the local user in the local team."""
+    """Who is acting and for which team, with which role there."""
 
     user_id: int
     team_id: int
-    role: Role = Role.admin
+    role: Role
+    display_name: str = ""
 
 
-def get_actor(session: Annotated[Session, Depends(get_session)]) -> Actor:
-    found = find_local_workspace(session)
-    if found is not None:  # every request but the very first: one query, nothing to commit
-        return Actor(user_id=found[1], team_id=found[0], role=found[2])
-    try:
-        team, user = ensure_local_workspace(session)
-        session.commit()  # first run: keep the local team even if the request itself stores nothing
-    except IntegrityError:  # a concurrent first request created it a moment ago
-        session.rollback()
-        team, user = ensure_local_workspace(session)
-    assert team.id is not None and user.id is not None
-    return Actor(user_id=user.id, team_id=team.id)
+def get_signed_in(request: Request, session: Annotated[Session, Depends(get_session)]) -> SignedIn:
+    token = request.cookies.get(SESSION_COOKIE)
+    found = accounts.find_signed_in(session, token) if token and len(token) == 64 else None
+    if found is None:
+        raise SignInRequired()
+    request.state.signed_in = found  # for the page header (name, team switcher)
+    return found
+
+
+def get_actor(signed_in: Annotated[SignedIn, Depends(get_signed_in)]) -> Actor:
+    if signed_in.team is None:
+        raise NoTeam()
+    team = signed_in.team
+    return Actor(user_id=signed_in.user_id, team_id=team.team_id, role=team.role,
+                 display_name=signed_in.display_name)
 
 
 async def csrf_protect(request: Request) -> None:
@@ -69,5 +83,6 @@ async def csrf_protect(request: Request) -> None:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 CsrfProtected = Depends(csrf_protect)

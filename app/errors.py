@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
+from app.deps import NoTeam, SignInRequired
 from app.security import BodyTooLarge, CsrfRejected
 from app.templating import is_htmx, render
 from app.views import word_diff
+from comments.accounts import TooManyAttempts
 from comments.errors import CommentdeskError, EditConflict, Forbidden, ImportRejected, NotFound
 
 log = logging.getLogger("commentdesk")
@@ -43,6 +46,30 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             status = 422
         return error_response(request, status, exc.message)
+
+    @app.exception_handler(TooManyAttempts)
+    async def too_many_attempts(request: Request, exc: TooManyAttempts) -> Response:
+        response = error_response(request, 429, exc.message)
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_required(request: Request, exc: SignInRequired) -> Response:
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if is_htmx(request):  # a fragment cannot become a sign-in page: send the whole tab there
+            current = urlsplit(request.headers.get("hx-current-url", ""))
+            back = current.path + (f"?{current.query}" if current.query else "") if current.path else "/"
+            response = error_response(request, 401, "Your session has ended. Sign in again.")
+            response.headers["HX-Redirect"] = f"/sign-in?{urlencode({'next': back})}"
+            return response
+        accept = request.headers.get("accept", "")
+        if request.method == "GET" and "application/json" not in accept and "text/event-stream" not in accept:
+            return RedirectResponse(f"/sign-in?{urlencode({'next': here})}", status_code=303)
+        return error_response(request, 401, "Sign in first.")
+
+    @app.exception_handler(NoTeam)
+    async def no_team(request: Request, exc: NoTeam) -> Response:
+        return render(request, "accounts/no_team.html", status_code=403)
 
     @app.exception_handler(EditConflict)
     async def edit_conflict(request: Request, exc: EditConflict) -> Response:

@@ -6,19 +6,39 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from app.db import make_engine
+from app.deps import SignedInDep
 from app.errors import install_error_handlers
 from app.live import Hub, PostgresListener
-from app.routes import drafts, imports, live, rows, submissions, tags
+from app.routes import accounts, drafts, imports, live, rows, submissions, tags, team
+from app.routes.accounts import first_run_code
 from app.row_cache import RenderCache
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.settings import STATIC_DIR, Settings
+from app.templating import render
+from comments.accounts import has_accounts
 
+log = logging.getLogger("commentdesk")
 FORM_OVERHEAD_BYTES = 1024 * 1024  # multipart boundaries and the small fields beside a file or pasted text
+
+
+def _announce_first_run(app: FastAPI) -> None:
+    """With no account yet, log the one link that can make the first admin (the code is in the link)."""
+    try:
+        with Session(app.state.engine) as session:
+            if has_accounts(session):
+                return
+    except SQLAlchemyError:
+        log.warning("The database is not ready: run `commentdesk db upgrade`.")
+        return
+    log.warning("No accounts yet. Open /setup?code=%s on this server to make the first admin, "
+                "or run `commentdesk users create-admin`.", first_run_code(app.state.secret_key))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -31,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         listener = PostgresListener() if url.startswith("postgresql") else None
         if listener:
             await listener.start(app.state.live_hub, url)
+        _announce_first_run(app)
         yield
         if listener:
             await listener.stop()
@@ -49,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeadersMiddleware, https_only=settings.https_only)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(accounts.router)
+    app.include_router(team.router)
     app.include_router(drafts.router)
     app.include_router(imports.router)
     app.include_router(submissions.router)
@@ -60,6 +83,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
         return RedirectResponse("/drafts", status_code=303)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(signed_in: SignedInDep) -> JSONResponse:  # the API's shape is for the team, not the world
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs(request: Request, signed_in: SignedInDep) -> Response:
+        # Swagger UI would need a CDN and inline scripts (the CSP forbids both): a plain list of the routes.
+        schema = app.openapi()
+        routes = [
+            {"method": method.upper(), "path": path, "summary": operation.get("summary", ""),
+             "description": operation.get("description", "")}
+            for path, operations in schema.get("paths", {}).items() for method, operation in operations.items()
+        ]
+        return render(request, "api_docs.html", {"routes": routes})
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -50,11 +50,23 @@ def session_id_of(request: Request) -> str:
     if existing:
         return str(existing)
     session_id = request.cookies.get(SESSION_COOKIE) or ""
-    if not (16 <= len(session_id) <= 64 and session_id.isalnum()):
-        session_id = secrets.token_hex(16)
+    if not (32 <= len(session_id) <= 64 and session_id.isalnum()):
+        session_id = new_anonymous_session_id()
         request.scope["commentdesk.new_session_id"] = session_id
     request.scope["commentdesk.session_id"] = session_id
     return session_id
+
+
+def replace_session_cookie(request: Request, session_id: str, *, max_age: int | None = None) -> None:
+    """A new browser session id (at sign-in and sign-out): the response sets it, and this response's pages
+    already carry CSRF tokens derived from it."""
+    request.scope["commentdesk.session_id"] = session_id
+    request.scope["commentdesk.new_session_id"] = session_id
+    request.scope["commentdesk.session_max_age"] = max_age
+
+
+def new_anonymous_session_id() -> str:
+    return secrets.token_hex(16)
 
 
 def csrf_token(request: Request) -> str:
@@ -102,6 +114,9 @@ class SecurityHeadersMiddleware:
                 new_session = scope.get("commentdesk.new_session_id")
                 if new_session:
                     cookie = f"{SESSION_COOKIE}={new_session}; Path=/; HttpOnly; SameSite=Lax"
+                    max_age = scope.get("commentdesk.session_max_age")
+                    if max_age:
+                        cookie += f"; Max-Age={max_age}"
                     if self.https_only:
                         cookie += "; Secure"
                     headers.append((b"set-cookie", cookie.encode()))

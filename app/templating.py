@@ -33,6 +33,7 @@ def render(
 ) -> Response:
     context = dict(context or {})
     context.setdefault("csrf_token", csrf_token(request))
+    context.setdefault("signed_in", getattr(request.state, "signed_in", None))  # the header: name, teams
     response = templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
     response.headers["Vary"] = "HX-Request"
     return response

@@ -34,9 +34,10 @@ from sqlmodel import Session  # noqa: E402
 
 from app.deps import CurrentActor, SessionDep  # noqa: E402
 from app.main import create_app  # noqa: E402
+from app.security import SESSION_COOKIE  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from bench.draftgen import WORDS, draft_paragraphs  # noqa: E402
-from comments import queries, services, submissions  # noqa: E402
+from comments import accounts, queries, services, submissions  # noqa: E402
 from comments.importing.readers import read_pasted  # noqa: E402
 from comments.importing.splitter import split_document  # noqa: E402
 from comments.models import Provision, ProvisionKind  # noqa: E402
@@ -49,10 +50,12 @@ def words(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def build(engine, rows: int) -> int:
+def build(engine, rows: int) -> tuple[int, str]:
+    """The submission's id and a signed-in session token for its team's admin."""
     rng = random.Random(3)
     with Session(engine) as session:
-        team, user = services.ensure_local_workspace(session)
+        user = accounts.create_user(session, email="bench@example.org", display_name="Bench", password="bench bench")
+        team = accounts.create_team(session, name="Bench team", admin=user)
         result = split_document(read_pasted("\n\n".join(draft_paragraphs(max(rows, 10)))))
         draft = services.store_draft(session, team_id=team.id, user_id=user.id, result=result, title="Bench draft",
                                      source_filename=None, source_sha256=None, source_kind="text")
@@ -71,9 +74,10 @@ def build(engine, rows: int) -> int:
             submissions.update_row_text(session, row=row, field="comment", value=words(rng, 60))
             submissions.update_row_text(session, row=row, field="recommendation", value=words(rng, 60))
             submissions.set_row_tags(session, row=row, team_id=team.id, tag_ids=[tags[i % 9].id, tags[(i + 4) % 9].id])
+        token = accounts.start_session(session, user=user, team_id=team.id)
         session.commit()
         assert submission.id is not None
-        return submission.id
+        return submission.id, token
 
 
 def add_json_baseline(app) -> None:
@@ -131,9 +135,9 @@ def main() -> int:
         migrate(settings.resolved_database_url())
         app = create_app(settings)
         add_json_baseline(app)
-        submission_id = build(app.state.engine, args.rows)
+        submission_id, token = build(app.state.engine, args.rows)
         timer = ServerTimer(app)
-        with TestClient(timer) as client:  # type: ignore[arg-type]
+        with TestClient(timer, cookies={SESSION_COOKIE: token}) as client:  # type: ignore[arg-type]
             page = timed(client, timer, f"/submissions/{submission_id}")
             page_bytes = len(client.get(f"/submissions/{submission_id}").content)
             baseline = timed(client, timer, f"/bench/rows.json?submission_id={submission_id}")

@@ -1,7 +1,8 @@
 """Tables. The naming convention comes first so every constraint has a stable name in migrations.
 
 The whole model, and which issue builds each part:
-- Team, User, Membership(role)                        accounts and team isolation (now: one local team)
+- Team, User, Membership(role)                        accounts and team isolation
+- UserSession, SignInAttempt, Invitation, AuditEvent  sign-in, rate limits, one-time links, the team's audit log
 - Draft -> Provision (tree through parent_id)         import (built here)
 - ImportPreview                                       a split waiting for "Confirm" (built here)
 - Submission -> CommentRow -> RowSpan, ConcernTag     the comment table and its Word export (built here)
@@ -259,3 +260,67 @@ class RowNote(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     at: datetime = _timestamp()
     text: str = Field(sa_type=sa.Text)
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "user_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")  # the team worked in
+    created_at: datetime = _timestamp()
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class SignInAttempt(SQLModel, table=True):
+    """Rate limiting that all workers share: recent attempts per account (e-mail) and per address."""
+
+    __tablename__ = "sign_in_attempt"
+    __table_args__ = (
+        sa.Index("ix_sign_in_attempt_email_at", "email", "at"),
+        sa.Index("ix_sign_in_attempt_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320)
+    address: str = Field(max_length=64)
+    at: datetime = _timestamp()
+    succeeded: bool = False
+
+
+class InvitationKind(enum.StrEnum):
+    join = "join"  # join a team with a role
+    reset = "reset"  # set a new password
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time link: to join a team, or to set a new password. Only the token's SHA-256 is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    kind: InvitationKind = Field(sa_type=_enum(InvitationKind, "invitation_kind"))
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    role: Role | None = Field(default=None, sa_type=_enum(Role, "invitation_role"))
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="CASCADE")  # whose password
+    note: str = Field(default="", max_length=200)  # whom it is for, as the admin wrote it
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _timestamp()
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    used_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+
+
+class AuditEvent(SQLModel, table=True):
+    """A team action worth answering for: imports, exports, membership and role changes, links made."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    at: datetime = _timestamp()
+    action: str = Field(max_length=40)
+    summary: str = Field(default="", max_length=500)

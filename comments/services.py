@@ -11,17 +11,17 @@ from typing import Literal
 
 from sqlmodel import Session, col, delete, select
 
+from comments import accounts
 from comments.errors import InvalidInput, NotFound
 from comments.importing import editing
 from comments.importing.document import PROVISION_KINDS, SourceDocument, SplitResult, SplitWarning
 from comments.importing.serialize import result_from_dict, result_to_dict
 from comments.importing.splitter import split_document
 from comments.importing.tree import parent_indexes
-from comments.models import Draft, ImportPreview, Membership, Provision, Role, Team, User, utcnow
+from comments.models import Draft, ImportPreview, Provision, Team, utcnow
 from comments.taxonomy import seed_default_tags
 
 LOCAL_TEAM_NAME = "Local team"
-LOCAL_USER_EMAIL = "local@commentdesk.invalid"
 PREVIEW_LIFETIME = timedelta(days=7)
 MAX_TITLE_LENGTH = 500
 NO_PROVISIONS_WARNING = (
@@ -30,39 +30,29 @@ NO_PROVISIONS_WARNING = (
 )
 
 
-def find_local_workspace(session: Session) -> tuple[int, int, Role] | None:
-    """(team id, user id, role) of the local workspace when it exists, in one query."""
-    statement = (
-        select(Membership.team_id, Membership.user_id, Membership.role)
-        .join(User, col(Membership.user_id) == User.id)
-        .where(User.email == LOCAL_USER_EMAIL)
-        .order_by(col(Membership.id))
-        .limit(1)
-    )
-    row = session.connection().execute(statement).first()
-    return (row[0], row[1], Role(row[2])) if row else None
-
-
-def ensure_local_workspace(session: Session) -> tuple[Team, User]:
-    """Until accounts exist, everyone works as one local user in one local team, created on first run."""
-    user = session.exec(select(User).where(User.email == LOCAL_USER_EMAIL)).first()
-    if user is None:
-        user = User(email=LOCAL_USER_EMAIL, display_name="Local user")
-        session.add(user)
-        session.flush()
-    membership = session.exec(select(Membership).where(Membership.user_id == user.id)).first()
-    if membership is not None:
-        team = session.get(Team, membership.team_id)
-        assert team is not None  # the foreign key guarantees it
-        return team, user
-    team = Team(name=LOCAL_TEAM_NAME)
-    session.add(team)
+def team_for_command_line(session: Session, *, team: str | None) -> Team:
+    """The team a CLI command works in: the one named (by name or id), else the only one. On an empty
+    database it makes "Local team", so that scripts work before anyone has an account; the first admin
+    then takes it over."""
+    teams = session.exec(select(Team).order_by(col(Team.id))).all()
+    if team is not None:
+        wanted = team.strip()
+        found = next((t for t in teams if t.name == wanted or str(t.id) == wanted), None)
+        if found is None:
+            names = ", ".join(f"“{t.name}”" for t in teams) or "none yet"
+            raise InvalidInput(f"There is no team “{wanted}”. Teams: {names}.")
+        return found
+    if len(teams) == 1:
+        return teams[0]
+    if teams:
+        names = ", ".join(f"“{t.name}” ({t.id})" for t in teams)
+        raise InvalidInput(f"There are {len(teams)} teams ({names}): choose one with --team.")
+    local = Team(name=LOCAL_TEAM_NAME)
+    session.add(local)
     session.flush()
-    assert team.id is not None and user.id is not None
-    seed_default_tags(session, team_id=team.id)
-    session.add(Membership(team_id=team.id, user_id=user.id, role=Role.admin))
-    session.flush()
-    return team, user
+    assert local.id is not None
+    seed_default_tags(session, team_id=local.id)
+    return local
 
 
 # --- the preview: split, edit, confirm ---------------------------------------------------------------
@@ -193,6 +183,9 @@ def store_draft(
         if parent is not None:
             row.parent_id = rows[parent].id
     session.flush()
+    source = f" from {source_filename}" if source_filename else ""
+    accounts.record(session, team_id=team_id, user_id=user_id, action="draft_imported",
+                    summary=f"Draft “{draft.title}” imported{source} ({len(rows)} provisions)")
     return draft
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from comments import anchoring, permissions
+from comments import accounts, anchoring, permissions
 from comments.errors import EditConflict, InvalidInput, NotFound
 from comments.importing.comment_table import CommentTable, TableRow
 from comments.importing.document import SplitProvision, SplitResult, SplitWarning
@@ -516,6 +516,8 @@ def import_comment_table(
         _record(session, comment_row, action="added", by=user_id)
         if row.spans:
             replace_underlines(session, row=comment_row, ranges=list(row.spans), by=user_id)
+    accounts.record(session, team_id=team_id, user_id=user_id, action="submission_imported",
+                    summary=f"Past comment table “{submission.title}” imported ({len(table.rows)} rows)")
     return submission
 
 

@@ -24,7 +24,11 @@ from sqlmodel import Session
 from app.db import make_engine
 from app.deps import get_session
 from app.main import create_app
+from app.security import SESSION_COOKIE
 from app.settings import PROJECT_ROOT, Settings
+from comments import accounts
+from comments.models import Role, Team, User
+from tests.factories import make_member, make_team
 
 POSTGRES_PREFIXES = ("postgresql", "postgres")
 
@@ -132,9 +136,35 @@ def app(settings: Settings, session: Session) -> Iterator[FastAPI]:
 
 
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
+def team(session: Session) -> Team:
+    """The team the `client` fixture works in."""
+    return make_team(session, "Test association")
+
+
+@pytest.fixture
+def me(session: Session, team: Team) -> User:
+    """The `client` fixture's user: an admin of `team`."""
+    return make_member(session, team, role=Role.admin, email="admin@example.org", name="Ada Admin")
+
+
+def sign_in_as(client: TestClient, session: Session, user: User) -> None:
+    """A signed-in session for `user` in this client (the sign-in form itself is tested in test_accounts)."""
+    token = accounts.start_session(session, user=user)
+    session.commit()
+    client.cookies.set(SESSION_COOKIE, token)
+
+
+@pytest.fixture
+def anonymous_client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://testserver", raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def client(anonymous_client: TestClient, session: Session, me: User) -> TestClient:
+    """A browser signed in as `me`, an admin of `team`."""
+    sign_in_as(anonymous_client, session, me)
+    return anonymous_client
 
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')

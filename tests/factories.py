@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlmodel import Session, select
 
-from comments import services, submissions
+from comments import accounts, services, submissions
 from comments.importing.readers import read_pasted
 from comments.importing.splitter import split_document
-from comments.models import Draft, Provision, Submission, Team
+from comments.models import Draft, Membership, Provision, Role, Submission, Team, User
 from comments.taxonomy import seed_default_tags
 from tests.samples import SHORT_DRAFT
 
@@ -19,6 +21,29 @@ def make_team(session: Session, name: str = "Other association") -> Team:
     assert team.id is not None
     seed_default_tags(session, team_id=team.id)
     return team
+
+
+TEST_PASSWORD = "correct horse battery"
+
+
+@cache
+def _password_hash(password: str) -> str:  # Argon2 takes ~45 ms on purpose: hash each test password once
+    return accounts.hash_password(password)
+
+
+def make_member(
+    session: Session, team: Team, *, role: Role = Role.editor, email: str | None = None, name: str | None = None,
+    password: str = TEST_PASSWORD,
+) -> User:
+    assert team.id is not None
+    email = email or f"{role}.{team.id}.{len(session.exec(select(User.id)).all())}@example.org"
+    user = User(email=email, display_name=name or email.split("@")[0].title(), password_hash=_password_hash(password))
+    session.add(user)
+    session.flush()
+    assert user.id is not None
+    session.add(Membership(team_id=team.id, user_id=user.id, role=role))
+    session.flush()
+    return user
 
 
 def make_draft(session: Session, *, team_id: int, text: str = SHORT_DRAFT, title: str | None = None) -> Draft:

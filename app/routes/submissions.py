@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from markupsafe import Markup
+from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
 from app.deps import Actor, CsrfProtected, CurrentActor, SessionDep, SettingsDep
@@ -20,7 +21,7 @@ from app.row_cache import RenderCache
 from app.security import csrf_token
 from app.templating import render, templates
 from app.views import STATUS_NAMES, print_rows, provision_choices, table_view
-from comments import permissions, queries, submissions
+from comments import accounts, permissions, queries, submissions
 from comments.errors import ImportRejected, InvalidInput, NotFound
 from comments.export.assemble import export_document, row_label
 from comments.export.csv_renderer import render_csv
@@ -171,15 +172,32 @@ ApprovedOnly = Annotated[bool, Query(alias="approved")]
 
 
 @router.get("/submissions/{submission_id}/export.docx")
-def export_docx(submission: TeamSubmission, session: SessionDep, approved_only: ApprovedOnly = False) -> Response:
-    rendered = render_docx(export_document(session, submission=submission, approved_only=approved_only))
+def export_docx(
+    submission: TeamSubmission, session: SessionDep, actor: CurrentActor, approved_only: ApprovedOnly = False,
+) -> Response:
+    document = export_document(session, submission=submission, approved_only=approved_only)
+    rendered = render_docx(document)
+    _record_export(session, actor, submission, "Word", len(document.rows), approved_only)
     return _download(rendered.data, DOCX_TYPE, submission, "docx", rendered.dropped_characters)
 
 
 @router.get("/submissions/{submission_id}/export.csv")
-def export_csv(submission: TeamSubmission, session: SessionDep, approved_only: ApprovedOnly = False) -> Response:
-    rendered = render_csv(export_document(session, submission=submission, approved_only=approved_only))
+def export_csv(
+    submission: TeamSubmission, session: SessionDep, actor: CurrentActor, approved_only: ApprovedOnly = False,
+) -> Response:
+    document = export_document(session, submission=submission, approved_only=approved_only)
+    rendered = render_csv(document)
+    _record_export(session, actor, submission, "CSV", len(document.rows), approved_only)
     return _download(rendered.data, "text/csv; charset=utf-8", submission, "csv", rendered.dropped_characters)
+
+
+def _record_export(
+    session: Session, actor: Actor, submission: Submission, kind: str, rows: int, approved_only: bool,
+) -> None:
+    which = "approved rows" if approved_only else "rows"
+    accounts.record(session, team_id=actor.team_id, user_id=actor.user_id, action="exported",
+                    summary=f"“{submission.title}” exported as {kind} ({rows} {which})")
+    session.commit()
 
 
 @router.get("/submissions/{submission_id}/print")

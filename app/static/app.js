@@ -224,3 +224,24 @@ document.addEventListener("htmx:afterRequest", (event) => {
   const row = event.detail.elt instanceof Element && event.detail.elt.closest("tr[data-version]");
   if (version && row && Number(version) > Number(row.dataset.version || 0)) row.dataset.version = version;
 });
+
+// --- Small page helpers ------------------------------------------------------------------------------
+// A select that switches something (the team) submits its form at once; the Switch button is for no-JS.
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  if (select instanceof HTMLSelectElement && select.hasAttribute("data-submit-on-change") && select.form) {
+    select.form.requestSubmit();
+  }
+});
+
+// "Copy" beside a one-time link.
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
+  if (!button) return;
+  const field = document.querySelector(button.getAttribute("data-copy"));
+  if (!field) return;
+  field.select();
+  const done = () => { button.textContent = "Copied"; };
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(field.value).then(done, () => {});
+  else if (document.execCommand("copy")) done();
+});

@@ -165,3 +165,44 @@ def test_import_submission_of_a_file_without_a_table_exits_2(databases: Database
     plain.write_bytes(make_docx(["Just a letter.", "No table here."]))
     result = run_cli("import-submission", str(plain), database_url=url, cwd=tmp_path)
     assert result.returncode == 2 and "No comment table was found" in result.stderr
+
+
+def test_users_create_admin_takes_over_the_local_team_then_lists_and_makes_reset_links(
+    databases: DatabaseFactory, tmp_path: Path,
+) -> None:
+    from comments import accounts
+
+    url = databases.new_url()
+    draft = tmp_path / "draft.txt"
+    draft.write_text(SHORT_DRAFT, encoding="utf-8")
+    assert run_cli("import", str(draft), database_url=url, cwd=tmp_path).returncode == 0  # before any account
+    short = run_cli("users", "create-admin", "--email", "ana@example.org", "--name", "Ana", "--team", "Our team",
+                    "--password-stdin", stdin="short\n", database_url=url, cwd=tmp_path)
+    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    made = run_cli("users", "create-admin", "--email", "ana@example.org", "--name", "Ana", "--team", "Our team",
+                   "--password-stdin", stdin="a long passphrase\n", database_url=url, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "ana@example.org is an admin of “Our team”" in made.stdout
+    listed = run_cli("users", "list", database_url=url, cwd=tmp_path)
+    assert "ana@example.org" in listed.stdout and "Our team (admin)" in listed.stdout
+    link = run_cli("users", "reset-link", "ana@example.org", "--base-url", "https://desk.example.org",
+                   database_url=url, cwd=tmp_path)
+    assert link.returncode == 0 and link.stdout.startswith("https://desk.example.org/reset/")
+    unknown = run_cli("users", "reset-link", "eve@example.org", database_url=url, cwd=tmp_path)
+    assert unknown.returncode == 2 and "There is no account" in unknown.stderr
+    engine = create_engine(url)
+    with Session(engine) as session:
+        assert accounts.sign_in(session, email="ana@example.org", password="a long passphrase", address="cli")
+        drafts = session.exec(select(Draft)).all()
+        teams = accounts.find_signed_in(session, accounts.start_session(session, user=accounts.sign_in(
+            session, email="ana@example.org", password="a long passphrase", address="cli")))
+        assert teams is not None and teams.team is not None
+        assert [d.team_id for d in drafts] == [teams.team.team_id]  # the draft imported before is hers now
+    engine.dispose()
+    second = run_cli("users", "create-admin", "--email", "bo@example.org", "--name", "Bo", "--team", "Other team",
+                     "--password-stdin", stdin="another passphrase\n", database_url=url, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    ambiguous = run_cli("submissions", database_url=url, cwd=tmp_path)
+    assert ambiguous.returncode == 2 and "choose one with --team" in ambiguous.stderr
+    chosen = run_cli("submissions", "--team", "Other team", database_url=url, cwd=tmp_path)
+    assert chosen.returncode == 0 and "No comment tables yet" in chosen.stdout

@@ -12,17 +12,17 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from comments import queries, services, submissions
+from comments import queries, submissions
 from comments.models import CommentRow, Membership, Role, RowSpan, Submission
+from tests.conftest import sign_in_as
 from tests.factories import make_draft, make_submission, make_team, provision
 
 HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def local(client: TestClient, session: Session):
-    client.get("/drafts")  # creates the local team
-    team, _user = services.ensure_local_workspace(session)
+def local(client: TestClient, team):
+    """The signed-in client's team."""
     return team
 
 
@@ -238,7 +238,7 @@ def test_row_posts_need_the_csrf_token(client, csrf_token, submission, draft, se
 
 
 def test_cached_rows_follow_every_change_and_carry_each_visitors_token(
-    client, csrf_token, submission, draft, session, local, app,
+    client, csrf_token, submission, draft, session, local, app, me,
 ) -> None:
     row = add_row(client, csrf_token, submission, draft, session, "Article 2")
     url = f"/submissions/{submission.id}"
@@ -254,6 +254,7 @@ def test_cached_rows_follow_every_change_and_carry_each_visitors_token(
     assert app.state.render_cache.hits > 0
     # another visitor (another session cookie) gets the same row with their own CSRF token
     with TestClient(app, base_url="http://testserver") as other:
+        sign_in_as(other, session, me)
         page = BeautifulSoup(other.get(url).text, "html.parser")
         tokens = {i["value"] for i in page.select(f"#row-{row.id} input[name=csrf_token]")}
         assert len(tokens) == 1 and csrf_token not in tokens
@@ -334,7 +335,7 @@ def test_history_page_restore_and_bin(client, csrf_token, submission, draft, ses
     page = BeautifulSoup(client.get(f"/rows/{row.id}/history").text, "html.parser")
     changes = page.select("ol.history > li")
     assert [li.select_one("strong").text for li in changes] == ["Comment changed", "Comment changed", "Row added"]
-    assert "Local user" in changes[0].text
+    assert "Ada Admin" in changes[0].text
     assert [i.text for i in changes[0].select("ins")] == ["two."]
     restore = changes[1].select_one("form")["action"]
     assert post(client, csrf_token, restore, htmx=False).status_code == 303
@@ -354,9 +355,9 @@ def test_status_notes_assignee_over_http_and_a_viewer_is_refused(client, csrf_to
     assert "CANARY-NOTE" in note.text and "never exported" in note.text
     assert "CANARY-NOTE" not in client.get(f"/submissions/{submission.id}/export.csv").text
     assert "CANARY-NOTE" not in client.get(f"/submissions/{submission.id}/print").text
-    me = services.find_local_workspace(session)
-    assigned = post(client, csrf_token, f"/rows/{row.id}/assign", {"user_id": str(me[1])})
-    assert "Local user" in assigned.text
+    me = session.exec(select(Membership)).first()
+    assigned = post(client, csrf_token, f"/rows/{row.id}/assign", {"user_id": str(me.user_id)})
+    assert "Ada Admin" in assigned.text
     table = BeautifulSoup(client.get(f"/submissions/{submission.id}?status=in_review").text, "html.parser")
     assert [tr["data-row-id"] for tr in table.select("tr.comment-row")] == [str(row.id)]
     assert "Status and discussion (1)" in table.select_one(f"#row-{row.id}").text

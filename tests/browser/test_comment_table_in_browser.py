@@ -7,6 +7,7 @@ import docx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import BEN, sign_in
 from tests.samples import SHORT_DRAFT
 
 pytestmark = pytest.mark.browser
@@ -151,6 +152,7 @@ def test_two_people_edit_the_same_comment_at_once_the_second_sees_the_conflict_a
 
     second_context = first.context.browser.new_context()
     second = second_context.new_page()
+    sign_in(second, live_server, BEN)
     second.goto(table_url)
     theirs = first.locator("tr.comment-row textarea").first
     mine = second.locator("tr.comment-row textarea").first
@@ -178,6 +180,7 @@ def test_what_one_person_does_appears_live_for_another(live_server: str, browser
     first.wait_for_url("**/submissions/*")
     second_context = first.context.browser.new_context()
     second = second_context.new_page()
+    sign_in(second, live_server, BEN)
     second.goto(first.url)
     expect(second.locator("tr.comment-row")).to_have_count(0)
 
@@ -188,7 +191,7 @@ def test_what_one_person_does_appears_live_for_another(live_server: str, browser
 
     comment = first.get_by_label("Comment on Article 2")
     comment.click()
-    expect(second.locator(".presence-badge")).to_contain_text("Local user", timeout=5_000)  # who is editing
+    expect(second.locator(".presence-badge")).to_contain_text("Ana Admin", timeout=5_000)  # who is editing
     comment.fill("Seen live by the other reader.")
     expect(first.locator("[data-save-state]").first).to_have_text("Saved")
     first.locator("h1").click()  # leave the field
