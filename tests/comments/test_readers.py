@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable, Iterator
@@ -49,17 +48,15 @@ def rejected(call: Callable[[], object]) -> ImportRejected:
 
 
 @contextmanager
-def bounded(seconds: float = 1.0, megabytes: float = 50) -> Iterator[None]:
-    """A safety bound, not a benchmark: refused quickly and without unpacking the payload."""
+def bounded(megabytes: float = 50) -> Iterator[None]:
+    """A safety bound, not a benchmark: refused without unpacking the payload (peak memory stays small).
+    Memory, not seconds: a wall-clock bound fails on a busy machine; the speed is in bench/import.py."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         yield
     finally:
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    assert elapsed < seconds, f"took {elapsed:.2f} s"
     assert peak < megabytes * MiB, f"peak memory {peak / MiB:.0f} MB"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import time
 import tracemalloc
 import zipfile
 import zlib
@@ -37,17 +36,15 @@ MiB = 1024 * 1024
 
 
 @contextmanager
-def bounded(seconds: float = 1.0, megabytes: float = 50) -> Iterator[None]:
-    """A safety bound, not a benchmark: the check must refuse quickly and without unpacking."""
+def bounded(megabytes: float = 50) -> Iterator[None]:
+    """A safety bound, not a benchmark: refused without unpacking the payload (peak memory stays small).
+    Memory, not seconds: a wall-clock bound fails on a busy machine; the speed is in bench/import.py."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         yield
     finally:
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    assert elapsed < seconds, f"took {elapsed:.2f} s"
     assert peak < megabytes * MiB, f"peak memory {peak / MiB:.0f} MB"
 
 
