@@ -72,6 +72,21 @@ def _parser() -> argparse.ArgumentParser:
     past.add_argument("--title", help="the title for the draft and the comment table (default: the document's)")
     past.set_defaults(handler=_import_submission)
 
+    library = commands.add_parser("positions", help="the positions library: import past Word submissions")
+    library_commands = library.add_subparsers(dest="positions_command", required=True, metavar="ACTION")
+    import_positions = library_commands.add_parser("import", parents=[in_team],
+                                                   help="read past Word comment tables into the library")
+    import_positions.add_argument("files", nargs="+", metavar="FILE.docx")
+    import_positions.set_defaults(handler=_import_positions)
+
+    suggest = commands.add_parser("suggest", parents=[in_team],
+                                  help="split a draft and list, per provision, the past positions that match")
+    suggest.add_argument("file", help="a .txt, .docx or .pdf draft, or - for standard input")
+    suggest.add_argument("--json", action="store_true", help="print JSON for scripts")
+    suggest.add_argument("--import", dest="store", action="store_true", help="also store the draft")
+    suggest.add_argument("--limit", type=int, default=5, help="positions per provision (default 5)")
+    suggest.set_defaults(handler=_suggest)
+
     users = commands.add_parser("users", help="accounts: make an admin, list accounts, a password reset link")
     user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     admin = user_commands.add_parser("create-admin", help="make an admin: the first one, or of another team")
@@ -269,6 +284,78 @@ def _import_submission(args: argparse.Namespace) -> int:
               f"(draft {submission.draft_id}).")
     for warning in table.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _import_positions(args: argparse.Namespace) -> int:
+    """Each file in its own transaction, with a progress line: one bad file does not undo the others."""
+    from comments import positions
+    from comments.importing.comment_table import read_comment_table
+
+    settings = Settings()
+    limits = ImportLimits(max_bytes=settings.max_upload_bytes)
+    failed = added = 0
+    with _workspace(settings, args.team) as (session, team_id, _user_id):
+        session.commit()  # the team (made on an empty database) stays, whatever the files do
+        for number, name in enumerate(args.files, start=1):
+            path = Path(name)
+            prefix = f"[{number}/{len(args.files)}] {path.name}:"
+            try:
+                if not path.is_file():
+                    raise CommentdeskError(f"there is no file {name}.")
+                if path.stat().st_size > settings.max_upload_bytes:
+                    raise CommentdeskError(f"larger than the {settings.max_upload_mb:g} MB limit.")
+                table = read_comment_table(path.read_bytes(), limits)
+                done = positions.import_table(session, team_id=team_id, table=table, filename=path.name, by=None)
+                session.commit()
+            except CommentdeskError as exc:
+                session.rollback()
+                failed += 1
+                print(f"{prefix} {exc.message}", file=sys.stderr)
+                continue
+            added += done.positions
+            print(f"{prefix} {done.positions} positions added", flush=True)
+    print(f"{added} positions added from {len(args.files) - failed} of {len(args.files)} files.")
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    from comments import positions, queries, services
+    from comments.matching import MatchIndex, load_encoder
+    from comments.models import Provision
+
+    settings = Settings()
+    source = _read_source(args.file, settings)
+    result = split_document(source)
+    with _workspace(settings, args.team) as (session, team_id, _user_id):
+        if args.store:
+            draft = services.store_draft(
+                session, team_id=team_id, user_id=None, result=result, title=None, source_filename=source.filename,
+                source_sha256=source.sha256, source_kind=source.kind)
+            session.commit()
+            provisions = list(queries.provisions_of(session, draft=draft))
+        else:  # nothing stored: provisions that exist only in memory
+            provisions = [Provision(id=i, draft_id=0, position=i, kind=p.kind, number=p.number, label=p.label,
+                                    heading=p.heading, text=p.text) for i, p in enumerate(result.provisions)]
+        encoder = load_encoder() if settings.semantic_matching else None
+        index = MatchIndex(positions.active_positions(session, team_id=team_id), encoder=encoder)
+        found = positions.suggest(session, team_id=team_id, provisions=provisions, index=index, limit=args.limit)
+        report = [{
+            "label": item.provision.label, "heading": item.provision.heading, "kind": str(item.provision.kind),
+            "flags": [{"tag": f.tag_name, "phrase": f.phrase} for f in item.flags],
+            "positions": [{"id": s.position.id, "title": s.position.title, "match": s.percent, "band": s.band}
+                          for s in item.suggestions],
+        } for item in found]
+    if args.json:
+        print(json.dumps({"library_size": len(index), "matching": str(index.mode), "provisions": report},
+                         ensure_ascii=False, indent=2))
+        return 0
+    print(f"{len(report)} provisions against {len(index)} positions ({index.mode} matching).")
+    for entry in report:
+        flags = ", ".join(f"{f['tag']} (“{f['phrase']}”)" for f in entry["flags"])
+        print(f"{entry['label'] or entry['kind']}{'  [' + flags + ']' if flags else ''}")
+        for match in entry["positions"]:
+            print(f"    {match['match']:>3}% {match['band']:<10} #{match['id']} {match['title']}")
     return 0
 
 

@@ -16,13 +16,15 @@ from app.db import make_engine
 from app.deps import SignedInDep
 from app.errors import install_error_handlers
 from app.live import Hub, PostgresListener
-from app.routes import accounts, drafts, imports, live, rows, submissions, tags, team
+from app.match_cache import MatchIndexCache
+from app.routes import accounts, drafts, imports, live, positions, rows, submissions, tags, team
 from app.routes.accounts import first_run_code
 from app.row_cache import RenderCache
 from app.security import BodySizeLimitMiddleware, SecurityHeadersMiddleware
 from app.settings import STATIC_DIR, Settings
 from app.templating import render
 from comments.accounts import has_accounts
+from comments.matching import load_encoder
 
 log = logging.getLogger("commentdesk")
 FORM_OVERHEAD_BYTES = 1024 * 1024  # multipart boundaries and the small fields beside a file or pasted text
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = settings.resolved_secret_key()
     app.state.render_cache = RenderCache()
     app.state.live_hub = Hub()
+    app.state.match_cache = MatchIndexCache(encoder=load_encoder() if settings.semantic_matching else None)
 
     install_error_handlers(app)
     app.add_middleware(
@@ -78,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rows.router)
     app.include_router(rows.pages)
     app.include_router(tags.router)
+    app.include_router(positions.router)
     app.include_router(live.router)
 
     @app.get("/", include_in_schema=False)

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=10.0, gt=0, description="Largest draft file accepted, in MB.")
     max_paste_mb: float = Field(default=5.0, gt=0, description="Largest pasted draft text accepted, in MB.")
     https_only: bool = Field(default=False, description="Mark cookies Secure (set behind HTTPS).")
+    semantic_matching: bool = Field(default=False, description="Add sentence embeddings to suggestions when the "
+                                    "model package is installed: measured no better and far slower (bench/reuse.py).")
 
     @property
     def max_upload_bytes(self) -> int:

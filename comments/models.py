@@ -8,7 +8,8 @@ The whole model, and which issue builds each part:
 - Submission -> CommentRow -> RowSpan, ConcernTag     the comment table and its Word export (built here)
 - RowEvent                                            every change to a row: history, bin, live feed
 - RowNote                                             the internal discussion on a row (never exported)
-- Position, PositionSource                            the positions library (later issue)
+- Position -> PositionSource, PositionTag             the positions library: past arguments to reuse
+- WatchPhrase                                         phrases that flag a provision for a concern tag
 Every team-owned object carries team_id or reaches a team through its parent; queries filter on it.
 """
 
@@ -164,6 +165,7 @@ class Submission(SQLModel, table=True):
     landscape: bool = False
     font_name: str = Field(default="Times New Roman", max_length=100)
     font_size_pt: float = 11
+    finalised_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))  # rows -> library
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
@@ -190,9 +192,16 @@ class CommentRow(SQLModel, table=True):
     sort_order: int = 0
     version: int = 1
     deleted_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    position_id: int | None = Field(default=None, foreign_key="position.id", ondelete="SET NULL")  # reused from
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+class PositionStatus(enum.StrEnum):
+    active = "active"
+    retired = "retired"  # kept for the record, never suggested
+    merged = "merged"  # folded into another position (merged_into_id)
 
 
 class RowSpan(SQLModel, table=True):
@@ -324,3 +333,62 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = _timestamp()
     action: str = Field(max_length=40)
     summary: str = Field(default="", max_length=500)
+
+
+class Position(SQLModel, table=True):
+    """A reusable argument: the comment and recommendation, and the provision text it answered (with the
+    underlined words), where suggestions look for resemblance."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=300)
+    comment: str = Field(default="", sa_type=sa.Text)
+    recommendation: str = Field(default="", sa_type=sa.Text)
+    provision_label: str | None = Field(default=None, max_length=200)
+    provision_heading: str | None = Field(default=None, max_length=500)
+    provision_text: str = Field(default="", sa_type=sa.Text)
+    spans: list[list[int]] = Field(default_factory=list, sa_type=sa.JSON)  # [[start, end], ...] in provision_text
+    status: PositionStatus = Field(default=PositionStatus.active, sa_type=_enum(PositionStatus, "position_status"))
+    merged_into_id: int | None = Field(default=None, foreign_key="position.id", ondelete="SET NULL")
+    reuse_count: int = 0
+    last_reused_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class PositionSource(SQLModel, table=True):
+    """Where a position came from: a row of a comment table, or a past Word file. A merged position keeps all."""
+
+    __tablename__ = "position_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    position_id: int = Field(foreign_key="position.id", index=True, ondelete="CASCADE")
+    draft_title: str = Field(default="", max_length=500)
+    regulation_short_name: str | None = Field(default=None, max_length=200)  # "Cybersecurity Law", if known
+    label: str | None = Field(default=None, max_length=200)  # the article it answered there
+    submission_title: str = Field(default="", max_length=500)
+    filed_on: date | None = None
+    filename: str | None = Field(default=None, max_length=255)
+    draft_id: int | None = Field(default=None, foreign_key="draft.id", ondelete="SET NULL")
+    submission_id: int | None = Field(default=None, foreign_key="submission.id", ondelete="SET NULL")
+    row_id: int | None = Field(default=None, foreign_key="comment_row.id", ondelete="SET NULL")
+
+
+class PositionTag(SQLModel, table=True):
+    __tablename__ = "position_tag"
+
+    position_id: int = Field(foreign_key="position.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="concern_tag.id", primary_key=True, index=True, ondelete="CASCADE")
+
+
+class WatchPhrase(SQLModel, table=True):
+    """A phrase (English, Chinese, ...) that flags a provision for a concern: "secure and trusted", 境内."""
+
+    __tablename__ = "watch_phrase"
+    __table_args__ = (sa.UniqueConstraint("tag_id", "phrase", name="uq_watch_phrase_tag_phrase"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="concern_tag.id", index=True, ondelete="CASCADE")
+    phrase: str = Field(max_length=200)

@@ -146,6 +146,7 @@ class RowRecord:
     sort_order: int
     version: int
     deleted_at: datetime | None
+    position_id: int | None  # the past position it was made from
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,3 +365,11 @@ def team_members(session: Session, *, team_id: int) -> Sequence[tuple[int, str]]
         .where(Membership.team_id == team_id).order_by(col(User.display_name))
     )
     return session.exec(statement).all()  # type: ignore[return-value]
+
+
+def positions_used(session: Session, *, submission_id: int) -> set[tuple[int | None, int]]:
+    """(provision id, position id) of the live rows made from a position: what "use" need not offer again."""
+    rows = session.exec(select(CommentRow.provision_id, CommentRow.position_id).where(
+        CommentRow.submission_id == submission_id, col(CommentRow.position_id).is_not(None),
+        col(CommentRow.deleted_at).is_(None))).all()
+    return {(provision_id, position_id) for provision_id, position_id in rows if position_id is not None}

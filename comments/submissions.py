@@ -143,7 +143,7 @@ def _apply_settings(submission: Submission, settings: SubmissionSettings) -> Non
     submission.organisation = _line_or_none(settings.organisation, 300, "organisation")
     submission.addressee = _line_or_none(settings.addressee, 500, "addressee")
     submission.submission_date = settings.submission_date
-    submission.opening_text = _normalise_newlines(settings.opening_text).strip()
+    submission.opening_text = normalise_newlines(settings.opening_text).strip()
     submission.landscape = settings.landscape
     submission.font_name = settings.font_name
     submission.font_size_pt = settings.font_size_pt
@@ -156,7 +156,7 @@ def _line_or_none(value: str | None, limit: int, what: str) -> str | None:
     return clean or None
 
 
-def _normalise_newlines(text: str) -> str:
+def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -288,7 +288,7 @@ def update_row_text(
     that raced ours between reading and writing is caught too (an ORM attribute set would not catch it)."""
     if field not in ("comment", "recommendation"):
         raise InvalidInput("Only the comment and the recommendation can be edited here.")
-    text = _normalise_newlines(value)
+    text = normalise_newlines(value)
     if len(text) > MAX_CELL_CHARS:
         raise InvalidInput(f"A {field} can have at most {MAX_CELL_CHARS:,} characters.")
     before = getattr(row, field)
@@ -508,8 +508,8 @@ def import_comment_table(
         comment_row = CommentRow(
             submission_id=submission.id, provision_id=None if whole_draft else stored[index_of[key]].id,
             label=row.provision_label, heading=row.provision_heading,
-            quoted_text="" if whole_draft else row.provision_text, comment=_normalise_newlines(row.comment),
-            recommendation=_normalise_newlines(row.recommendation), sort_order=order, created_by_id=user_id,
+            quoted_text="" if whole_draft else row.provision_text, comment=normalise_newlines(row.comment),
+            recommendation=normalise_newlines(row.recommendation), sort_order=order, created_by_id=user_id,
         )
         session.add(comment_row)
         session.flush()
@@ -607,7 +607,7 @@ def assign_row(session: Session, *, row: CommentRow, team_id: int, user_id: int 
 
 
 def add_note(session: Session, *, row: CommentRow, text: str, by: int | None) -> RowNote:
-    clean = _normalise_newlines(text).strip()
+    clean = normalise_newlines(text).strip()
     if not clean:
         raise InvalidInput("Write something before adding a note.")
     if len(clean) > MAX_NOTE_CHARS:

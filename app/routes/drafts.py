@@ -8,7 +8,7 @@ from starlette.responses import Response
 from app.deps import CurrentActor, SessionDep, SettingsDep
 from app.templating import render
 from app.views import provision_tree
-from comments import queries
+from comments import positions, queries
 from comments.models import Submission
 from comments.submissions import FONT_NAMES, FONT_SIZES
 
@@ -30,8 +30,10 @@ def new_draft(request: Request, actor: CurrentActor, settings: SettingsDep) -> R
 def show_draft(request: Request, draft_id: int, session: SessionDep, actor: CurrentActor) -> Response:
     draft = queries.get_draft(session, team_id=actor.team_id, draft_id=draft_id)
     provisions = queries.provisions_of(session, draft=draft)
+    phrases = positions.watch_phrases(session, team_id=actor.team_id)
     return render(request, "drafts/show.html", {
         "draft": draft, "entries": provision_tree(provisions),
+        "flags": {p.id: positions.flags_in(p.text, phrases) for p in provisions if p.text},
         "submissions": queries.list_submissions(session, draft=draft),
         "new_submission": Submission(team_id=draft.team_id, draft_id=draft.id or 0, title=f"Comments on {draft.title}"),
         "fonts": FONT_NAMES, "font_sizes": FONT_SIZES,

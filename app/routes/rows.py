@@ -227,7 +227,8 @@ def assign(
 def notes(request: Request, loaded: TeamRow, session: SessionDep) -> Response:
     """The row's internal discussion (never exported): a fragment when its panel opens, or a page."""
     context = {**_row_context(session, loaded.row, loaded.submission, loaded.team_id),
-               "notes": queries.notes_of(session, row=loaded.row)}
+               "notes": queries.notes_of(session, row=loaded.row),
+               "can_save_positions": permissions.can(loaded.role, permissions.Permission.manage_positions)}
     return render(request, "submissions/_notes.html" if is_htmx(request) else "submissions/notes.html", context)
 
 
@@ -241,7 +242,8 @@ def add_note(
     if not is_htmx(request):
         return RedirectResponse(f"/rows/{loaded.row.id}/notes", status_code=303)
     context = {**_row_context(session, loaded.row, loaded.submission, loaded.team_id),
-               "notes": queries.notes_of(session, row=loaded.row)}
+               "notes": queries.notes_of(session, row=loaded.row),
+               "can_save_positions": permissions.can(loaded.role, permissions.Permission.manage_positions)}
     return render(request, "submissions/_notes.html", context)
 
 

@@ -117,12 +117,14 @@ def create_submission(draft_id: int, session: SessionDep, actor: CurrentActor, f
 
 @router.get("/submissions/{submission_id}")
 def show_submission(
-    request: Request, submission: TeamSubmission, session: SessionDep,
+    request: Request, submission: TeamSubmission, session: SessionDep, actor: CurrentActor,
     tag: Annotated[str, Query(max_length=20)] = "",
     kind: Annotated[str, Query(max_length=20)] = "",
     provision: Annotated[str, Query(max_length=20)] = "",
     status: Annotated[str, Query(max_length=20)] = "",
     deleted: Annotated[int | None, Query()] = None,
+    finalised: Annotated[int | None, Query(ge=0)] = None,
+    from_positions: Annotated[int | None, Query(ge=0)] = None,
 ) -> Response:
     row_filter = queries.RowFilter(
         status=status if status in STATUS_NAMES else None,
@@ -146,6 +148,8 @@ def show_submission(
         "commented": queries.commented_provisions(session, submission=submission),
         "latest_event": latest_event_id(session, submission_id=submission.id),
         "fonts": submissions.FONT_NAMES, "font_sizes": submissions.FONT_SIZES, "statuses": STATUS_NAMES,
+        "finalised": finalised, "from_positions": from_positions,
+        "can_finalise": permissions.can(actor.role, permissions.Permission.finalise),
     })
 
 

@@ -9,14 +9,21 @@ from starlette.responses import RedirectResponse, Response
 
 from app.deps import CsrfProtected, CurrentActor, SessionDep
 from app.templating import render
-from comments import permissions, queries, submissions
+from comments import permissions, positions, queries, submissions
+from comments.models import WatchPhrase
 
 router = APIRouter()
 
 
 @router.get("/tags")
 def list_tags(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
-    return render(request, "tags/index.html", {"tags": queries.team_tags(session, team_id=actor.team_id)})
+    phrases: dict[int, list[WatchPhrase]] = {}
+    for watched in positions.watch_phrase_rows(session, team_id=actor.team_id):
+        phrases.setdefault(watched.tag_id, []).append(watched)
+    return render(request, "tags/index.html", {
+        "tags": queries.team_tags(session, team_id=actor.team_id), "phrases": phrases,
+        "can_manage": permissions.can(actor.role, permissions.Permission.manage_tags),
+    })
 
 
 @router.post("/tags", dependencies=[CsrfProtected])

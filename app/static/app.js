@@ -245,3 +245,41 @@ document.addEventListener("click", (event) => {
   if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(field.value).then(done, () => {});
   else if (document.execCommand("copy")) done();
 });
+
+// Several past Word files: send them one at a time so the page can say how far it is (a plain form
+// post of all files works without JavaScript too).
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-upload-one-by-one")) return;
+  const input = form.querySelector("input[type=file]");
+  if (!input || input.files.length < 2) return; // one file: the ordinary post is as good
+  event.preventDefault();
+  const files = [...input.files];
+  const progress = form.querySelector("[data-upload-progress]");
+  const status = form.querySelector("[data-upload-status]");
+  const results = document.getElementById("import-results");
+  const button = form.querySelector("button[type=submit]");
+  const token = form.querySelector("input[name=csrf_token]").value;
+  results.replaceChildren();
+  button.disabled = true;
+  progress.hidden = false;
+  progress.max = files.length;
+  for (const [i, file] of files.entries()) {
+    status.textContent = `Importing ${i + 1} of ${files.length}: ${file.name}…`;
+    const body = new FormData();
+    body.append("csrf_token", token);
+    body.append("files", file);
+    try {
+      const response = await fetch(form.action, { method: "POST", body, headers: { "HX-Request": "true", "X-CSRF-Token": token } });
+      results.insertAdjacentHTML("beforeend", await response.text());
+    } catch (error) {
+      const line = document.createElement("p");
+      line.className = "error-message";
+      line.textContent = `${file.name}: not sent (${error.message}). Try it again.`;
+      results.append(line);
+    }
+    progress.value = i + 1;
+  }
+  status.textContent = `Done: ${files.length} files.`;
+  button.disabled = false;
+});

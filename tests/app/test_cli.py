@@ -206,3 +206,40 @@ def test_users_create_admin_takes_over_the_local_team_then_lists_and_makes_reset
     assert ambiguous.returncode == 2 and "choose one with --team" in ambiguous.stderr
     chosen = run_cli("submissions", "--team", "Other team", database_url=url, cwd=tmp_path)
     assert chosen.returncode == 0 and "No comment tables yet" in chosen.stdout
+
+
+def test_positions_import_then_suggest_json_stores_nothing_unless_asked(
+    databases: DatabaseFactory, tmp_path: Path,
+) -> None:
+    from tests.app.test_positions_http import NEW_DRAFT, PAST_MEMO
+
+    url = databases.new_url()
+    memo = tmp_path / "review-2017.docx"
+    memo.write_bytes(PAST_MEMO)
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"PK\x03\x04 not really")
+    imported = run_cli("positions", "import", str(memo), str(bad), database_url=url, cwd=tmp_path)
+    assert imported.returncode == 2  # one file failed: said, and the exit code tells scripts
+    assert "[1/2] review-2017.docx: 2 positions added" in imported.stdout
+    assert "[2/2] broken.docx:" in imported.stderr
+    assert "2 positions added from 1 of 2 files." in imported.stdout
+    draft = tmp_path / "new.txt"
+    draft.write_text(NEW_DRAFT, encoding="utf-8")
+    suggested = run_cli("suggest", str(draft), "--json", database_url=url, cwd=tmp_path)
+    assert suggested.returncode == 0, suggested.stderr
+    report = json.loads(suggested.stdout)
+    assert report["library_size"] == 2
+    by_label = {entry["label"]: entry for entry in report["provisions"]}
+    best = by_label["Article 4"]["positions"][0]
+    assert best["match"] >= 85 and best["band"] in ("high", "near exact")
+    flag = {"tag": "“Secure and trusted” wording", "phrase": "secure and controllable"}
+    assert flag in by_label["Article 4"]["flags"]
+    assert by_label["Article 7"]["positions"] == []
+    engine = create_engine(url)
+    with Session(engine) as session:
+        assert session.exec(select(Draft)).all() == []  # nothing stored without --import
+    plain = run_cli("suggest", str(draft), "--import", database_url=url, cwd=tmp_path)
+    assert plain.returncode == 0 and "Article 4" in plain.stdout and "%" in plain.stdout
+    with Session(engine) as session:
+        assert len(session.exec(select(Draft)).all()) == 1
+    engine.dispose()

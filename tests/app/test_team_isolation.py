@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from comments import accounts, services, submissions
+from comments import accounts, positions, services, submissions
 from comments.importing.readers import read_pasted
 from comments.models import CommentRow, Role, RowEvent, RowTag, Team, User
 from tests.factories import make_draft, make_member, make_submission, make_team, provision
@@ -30,13 +30,14 @@ FORM = {
     "field": "comment", "value": "x", "version": "1", "start": "0", "end": "4", "exact": "", "words": "Article",
     "occurrence": "1", "kind": "comment", "status": "in_review", "text": "a note", "direction": "up",
     "role": "editor", "name": "A name", "description": "", "note": "", "op": "merge", "index": "0",
-    "title": "A title", "provision_id": "", "connection": "c0ffee", "font_size_pt": "11",
+    "title": "A title", "provision_id": "", "connection": "c0ffee", "font_size_pt": "11", "phrase": "x",
+    "other_id": "1", "position_id": "1", "retired": "true",
 }
 # Routes that take no team object in their path: what each must (not) show is checked separately below.
 NO_TEAM_OBJECT = {
     "/sign-in", "/sign-out", "/setup", "/account", "/account/password", "/teams/switch", "/team",
     "/team/invitations", "/team/audit", "/drafts", "/drafts/new", "/imports", "/submissions",
-    "/submissions/import", "/tags",
+    "/submissions/import", "/tags", "/positions", "/positions/import",
 }
 
 
@@ -55,6 +56,8 @@ class Objects:
     invitation_id: int
     join_token: str
     reset_token: str
+    position_id: int
+    phrase_id: int
 
 
 def plant(session: Session, team: Team, user: User, *, marker: str) -> Objects:
@@ -74,10 +77,13 @@ def plant(session: Session, team: Team, user: User, *, marker: str) -> Objects:
     member = make_member(session, team, name=f"Member {marker}")
     _reset, reset_token = accounts.create_reset_link(session, team_id=team.id, user_id=member.id, by=user.id)
     event = session.exec(select(RowEvent).where(RowEvent.row_id == row.id).order_by(RowEvent.id)).first()
+    position = positions.save_row(session, row=row, submission=submission, by=user.id)
+    phrase = positions.add_watch_phrase(session, team_id=team.id, tag_id=tag.id, phrase=f"phrase {marker}")
     session.commit()
     return Objects(team=team, user=user, draft_id=draft.id, provision_id=article.id, submission_id=submission.id,
                    row_id=row.id, span_id=span.id, event_id=event.id, tag_id=tag.id, preview_id=preview.id,
-                   invitation_id=invitation.id, join_token=join_token, reset_token=reset_token)
+                   invitation_id=invitation.id, join_token=join_token, reset_token=reset_token,
+                   position_id=position.id, phrase_id=phrase.id)
 
 
 @pytest.fixture
@@ -101,6 +107,7 @@ def fill(path: str, objects: Objects, *, missing: bool = False) -> str:
         "draft_id": objects.draft_id, "submission_id": objects.submission_id, "row_id": objects.row_id,
         "span_id": objects.span_id, "event_id": objects.event_id, "tag_id": objects.tag_id,
         "preview_id": objects.preview_id, "invitation_id": objects.invitation_id, "user_id": objects.user.id,
+        "position_id": objects.position_id, "provision_id": objects.provision_id, "phrase_id": objects.phrase_id,
         "index": 0,
     }
     tokens = {"/join/": objects.join_token, "/reset/": objects.reset_token}
@@ -140,8 +147,9 @@ def test_every_route_answers_another_teams_object_exactly_like_a_missing_one(
         assert (status, text) == answer(client, method, missing_url, csrf_token), f"{method} {path}"
         assert status == 404, f"{method} {their_url} answered {status}: {text[:200]}"
         assert CANARY not in text, f"{method} {their_url} leaked the canary"
-        if path.count("{") == 2:  # our row, their span / history event: still theirs
-            mixed = fill(path, theirs).replace(f"/rows/{theirs.row_id}/", f"/rows/{ours.row_id}/")
+        if path.count("{") == 2:  # ours around theirs (our row, their span; our table, their provision)
+            mixed = fill(path, theirs).replace(f"/rows/{theirs.row_id}/", f"/rows/{ours.row_id}/").replace(
+                f"/submissions/{theirs.submission_id}/", f"/submissions/{ours.submission_id}/")
             assert answer(client, method, mixed, csrf_token)[0] == 404, f"{method} {mixed}"
         swept += 1
     assert swept >= 35  # the sweep really ran over the app's routes
@@ -169,6 +177,9 @@ def test_ids_of_another_team_inside_forms_are_refused(
     assert post(f"/team/members/{theirs.user.id}/role", {"role": "viewer"}) == 404
     assert post(f"/team/members/{theirs.user.id}/remove", {}) == 404
     assert post(f"/team/members/{theirs.user.id}/reset-link", {}) == 404
+    use = {"position_id": str(theirs.position_id), "provision_id": str(ours.provision_id)}
+    assert post(f"/submissions/{ours.submission_id}/use-position", use) == 404
+    assert post(f"/positions/{ours.position_id}/merge", {"other_id": str(theirs.position_id)}) == 404
     session.expire_all()
     roles = {m.user_id: m.role for m in accounts.team_members(session, team_id=theirs.team.id)}
     assert roles[theirs.user.id] == Role.admin  # nothing changed there
@@ -190,13 +201,21 @@ def test_the_canary_never_appears_in_our_pages_fragments_exports_or_api(
         f"/rows/{ours.row_id}/tags", f"/rows/{ours.row_id}/words", f"/rows/{ours.row_id}/fragment",
         f"/submissions/{ours.submission_id}?tag={theirs.tag_id}",
         f"/submissions/{ours.submission_id}?provision={theirs.provision_id}",
+        "/positions", f"/positions?q={CANARY}", f"/positions?source={CANARY}", f"/positions?tag={theirs.tag_id}",
+        "/positions?retired=true", f"/positions/{ours.position_id}", f"/submissions/{ours.submission_id}/triage",
+        f"/submissions/{ours.submission_id}/suggestions/{ours.provision_id}",
     ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         assert "OURS" in response.text or url in ("/drafts/new", "/submissions/import", "/docs", "/openapi.json",
                                                   "/account", f"/imports/{ours.preview_id}/provisions/0",
-                                                  f"/rows/{ours.row_id}/words"), url
+                                                  f"/rows/{ours.row_id}/words") or CANARY in url, url
+        if CANARY in url:  # a search for their words: the box repeats them, the results must not
+            results = BeautifulSoup(response.text, "html.parser").select_one("ol.positions")
+            assert results is not None and CANARY not in results.text, url
+            assert "No positions match" in results.text, url
+            continue
         assert CANARY not in response.text, f"{url} shows another team's data"
     word = client.get(f"/submissions/{ours.submission_id}/export.docx")
     assert word.status_code == 200

@@ -1,0 +1,513 @@
+"""The positions library: a team's past arguments, kept to be reused on new drafts.
+
+A position holds a comment and a recommendation and the provision text they answered, with the underlined
+words. It fills itself from rows ("save to library"), from a finalised submission (every row), and from past
+Word files. On a new draft, suggestions rank positions by how much their provision resembles each new
+provision (comments.matching); "use this position" turns one into an ordinary row, its references adapted.
+Like every write module, functions flush and never commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from comments import accounts, anchoring, submissions
+from comments.errors import InvalidInput, NotFound
+from comments.importing.comment_table import CommentTable
+from comments.matching import MatchIndex
+from comments.models import (
+    CommentRow,
+    ConcernTag,
+    Draft,
+    Position,
+    PositionSource,
+    PositionStatus,
+    PositionTag,
+    Provision,
+    RowSpan,
+    RowStatus,
+    RowTag,
+    Submission,
+    WatchPhrase,
+    utcnow,
+)
+
+MAX_TITLE = 300
+TITLE_WORDS = 12
+
+
+# --- filling the library ---------------------------------------------------------------------------------
+
+def save_row(session: Session, *, row: CommentRow, submission: Submission, by: int | None) -> Position:
+    """A row of a comment table becomes a position (again: a row saved twice updates its position)."""
+    if not (row.comment.strip() or row.recommendation.strip()):
+        raise InvalidInput("Write a comment or a recommendation before saving the row to the library.")
+    existing = session.exec(
+        select(Position).join(PositionSource, col(PositionSource.position_id) == Position.id)
+        .where(PositionSource.row_id == row.id, Position.status != PositionStatus.merged)
+    ).first()
+    spans = session.exec(select(RowSpan.start, RowSpan.end).where(RowSpan.row_id == row.id)
+                         .order_by(col(RowSpan.start))).all()
+    tag_ids = list(session.exec(select(RowTag.tag_id).where(RowTag.row_id == row.id)).all())
+    position = existing or Position(team_id=submission.team_id, title="", created_by_id=by)
+    position.title = position.title or _title_for(row.label, row.heading, row.comment or row.recommendation)
+    position.comment = row.comment
+    position.recommendation = row.recommendation
+    position.provision_label = row.label
+    position.provision_heading = row.heading
+    position.provision_text = row.quoted_text
+    position.spans = [[start, end] for start, end in spans]
+    position.updated_at = utcnow()
+    session.add(position)
+    session.flush()
+    assert position.id is not None
+    _set_tags(session, position_id=position.id, tag_ids=tag_ids)
+    if existing is None:
+        draft = session.get(Draft, submission.draft_id)
+        session.add(PositionSource(
+            position_id=position.id, draft_title=draft.title if draft else "", label=row.label,
+            submission_title=submission.title, filed_on=submission.submission_date, draft_id=submission.draft_id,
+            submission_id=submission.id, row_id=row.id,
+            regulation_short_name=short_name(draft.title) if draft else None,
+        ))
+        session.flush()
+    return position
+
+
+def finalise(session: Session, *, submission: Submission, by: int | None) -> int:
+    """Mark the submission final and put every live row with text into the library. Returns how many."""
+    rows = session.exec(
+        select(CommentRow).where(CommentRow.submission_id == submission.id, col(CommentRow.deleted_at).is_(None),
+                                 CommentRow.status != RowStatus.withdrawn)
+        .order_by(col(CommentRow.sort_order))
+    ).all()
+    saved = 0
+    for row in rows:
+        if row.comment.strip() or row.recommendation.strip():
+            save_row(session, row=row, submission=submission, by=by)
+            saved += 1
+    submission.finalised_at = utcnow()
+    session.add(submission)
+    session.flush()
+    accounts.record(session, team_id=submission.team_id, user_id=by, action="submission_finalised",
+                    summary=f"“{submission.title}” finalised: {saved} rows saved to the positions library")
+    return saved
+
+
+@dataclass(frozen=True, slots=True)
+class FileImport:
+    filename: str
+    positions: int
+    warnings: list[str]
+
+
+def import_table(
+    session: Session, *, team_id: int, table: CommentTable, filename: str, by: int | None,
+    filed_on: date | None = None,
+) -> FileImport:
+    """Every row of a past Word comment table with a comment or recommendation becomes a position, tagged by
+    the team's watch phrases. The same file imported twice adds nothing the second time."""
+    phrases = watch_phrases(session, team_id=team_id)
+    title = table.title or filename
+    known = set(session.exec(
+        select(Position.provision_text, Position.comment)
+        .join(PositionSource, col(PositionSource.position_id) == Position.id)
+        .where(Position.team_id == team_id, PositionSource.filename == filename)
+    ).all())
+    created = 0
+    for row in table.rows:
+        if not (row.comment.strip() or row.recommendation.strip()) or (row.provision_text, row.comment) in known:
+            continue
+        position = Position(
+            team_id=team_id, title=_title_for(row.provision_label, row.provision_heading, row.comment or
+                                              row.recommendation),
+            comment=row.comment, recommendation=row.recommendation, provision_label=row.provision_label,
+            provision_heading=row.provision_heading, provision_text=row.provision_text,
+            spans=[[start, end] for start, end in row.spans], created_by_id=by,
+        )
+        session.add(position)
+        session.flush()
+        assert position.id is not None
+        session.add(PositionSource(
+            position_id=position.id, draft_title=title, label=row.provision_label, submission_title=title,
+            filed_on=filed_on, filename=filename[:255], regulation_short_name=short_name(title),
+        ))
+        flagged = {flag.tag_id for flag in flags_in(row.provision_text, phrases)}
+        _set_tags(session, position_id=position.id, tag_ids=sorted(flagged))
+        created += 1
+    session.flush()
+    accounts.record(session, team_id=team_id, user_id=by, action="positions_imported",
+                    summary=f"{created} positions imported from {filename}")
+    return FileImport(filename=filename, positions=created, warnings=list(table.warnings))
+
+
+# --- editing -------------------------------------------------------------------------------------------------
+
+def update(
+    session: Session, *, position: Position, title: str, comment: str, recommendation: str, tag_ids: Sequence[int],
+) -> Position:
+    title = " ".join(title.split())[:MAX_TITLE]
+    if not title:
+        raise InvalidInput("Give the position a short title.")
+    position.title = title
+    position.comment = submissions.normalise_newlines(comment)
+    position.recommendation = submissions.normalise_newlines(recommendation)
+    position.updated_at = utcnow()
+    session.add(position)
+    assert position.id is not None
+    _set_tags(session, position_id=position.id, tag_ids=_team_tag_ids(session, position.team_id, tag_ids))
+    session.flush()
+    return position
+
+
+def set_retired(session: Session, *, position: Position, retired: bool) -> None:
+    if position.status == PositionStatus.merged:
+        raise InvalidInput("This position was merged into another; edit that one.")
+    position.status = PositionStatus.retired if retired else PositionStatus.active
+    position.updated_at = utcnow()
+    session.add(position)
+    session.flush()
+
+
+def merge(session: Session, *, keep: Position, other: Position) -> Position:
+    """Two near-duplicates become one: `keep` gains the other's sources, tags and reuse count."""
+    if keep.id == other.id:
+        raise InvalidInput("Choose two different positions to merge.")
+    if keep.team_id != other.team_id:
+        raise NotFound("There is no such position.")
+    if PositionStatus.merged in (keep.status, other.status):
+        raise InvalidInput("A merged position cannot be merged again; use the one it was merged into.")
+    assert keep.id is not None and other.id is not None
+    for source in session.exec(select(PositionSource).where(PositionSource.position_id == other.id)).all():
+        source.position_id = keep.id
+        session.add(source)
+    tags = set(session.exec(select(PositionTag.tag_id).where(PositionTag.position_id == keep.id)).all())
+    tags |= set(session.exec(select(PositionTag.tag_id).where(PositionTag.position_id == other.id)).all())
+    _set_tags(session, position_id=keep.id, tag_ids=sorted(tags))
+    keep.reuse_count += other.reuse_count
+    if other.last_reused_at and (keep.last_reused_at is None or other.last_reused_at > keep.last_reused_at):
+        keep.last_reused_at = other.last_reused_at
+    keep.updated_at = utcnow()
+    other.status = PositionStatus.merged
+    other.merged_into_id = keep.id
+    session.add_all([keep, other])
+    session.flush()
+    return keep
+
+
+def _set_tags(session: Session, *, position_id: int, tag_ids: Iterable[int]) -> None:
+    wanted = set(tag_ids)
+    have = set(session.exec(select(PositionTag.tag_id).where(PositionTag.position_id == position_id)).all())
+    for tag_id in have - wanted:
+        session.delete(session.get(PositionTag, (position_id, tag_id)))
+    session.add_all(PositionTag(position_id=position_id, tag_id=tag_id) for tag_id in wanted - have)
+    session.flush()
+
+
+def _team_tag_ids(session: Session, team_id: int, tag_ids: Sequence[int]) -> list[int]:
+    if not tag_ids:
+        return []
+    found = session.exec(select(ConcernTag.id).where(ConcernTag.team_id == team_id,
+                                                     col(ConcernTag.id).in_(list(tag_ids)))).all()
+    if len(set(found)) != len(set(tag_ids)):
+        raise NotFound("There is no such concern tag.")
+    return [tag_id for tag_id in found if tag_id is not None]
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PositionCard:
+    position: Position
+    tags: list[str]
+    sources: list[PositionSource]
+
+
+def get_position(session: Session, *, team_id: int, position_id: int) -> Position:
+    position = session.get(Position, position_id)
+    if position is None or position.team_id != team_id:
+        raise NotFound("There is no such position.")
+    return position
+
+
+@dataclass(frozen=True, slots=True)
+class PositionSearch:
+    text: str = ""
+    tag_id: int | None = None
+    source: str = ""  # words of the source draft's or submission's title, or a file name
+    include_retired: bool = False
+
+
+def search(session: Session, *, team_id: int, query: PositionSearch, limit: int = 200) -> list[PositionCard]:
+    statement = select(Position).where(Position.team_id == team_id, Position.status != PositionStatus.merged)
+    if not query.include_retired:
+        statement = statement.where(Position.status == PositionStatus.active)
+    for word in query.text.split()[:10]:
+        pattern = f"%{_escape_like(word)}%"
+        statement = statement.where(or_(*(
+            func.lower(column).like(func.lower(pattern), escape="\\")
+            for column in (col(Position.title), col(Position.comment), col(Position.recommendation),
+                           col(Position.provision_text), col(Position.provision_label))
+        )))
+    if query.tag_id is not None:
+        statement = statement.where(col(Position.id).in_(
+            select(PositionTag.position_id).where(PositionTag.tag_id == query.tag_id)))
+    if query.source.strip():
+        pattern = f"%{_escape_like(query.source.strip())}%"
+        statement = statement.where(col(Position.id).in_(select(PositionSource.position_id).where(or_(
+            func.lower(col(PositionSource.draft_title)).like(func.lower(pattern), escape="\\"),
+            func.lower(col(PositionSource.submission_title)).like(func.lower(pattern), escape="\\"),
+            func.lower(col(PositionSource.filename)).like(func.lower(pattern), escape="\\"),
+        ))))
+    positions = session.exec(statement.order_by(col(Position.updated_at).desc()).limit(limit)).all()
+    return cards(session, positions)
+
+
+def cards(session: Session, positions: Sequence[Position]) -> list[PositionCard]:
+    ids = [p.id for p in positions if p.id is not None]
+    tags: dict[int, list[str]] = {}
+    for position_id, name in session.exec(
+        select(PositionTag.position_id, ConcernTag.name).join(ConcernTag, col(ConcernTag.id) == PositionTag.tag_id)
+        .where(col(PositionTag.position_id).in_(ids)).order_by(col(ConcernTag.sort_order))
+    ).all():
+        tags.setdefault(position_id, []).append(name)
+    sources: dict[int, list[PositionSource]] = {}
+    for source in session.exec(select(PositionSource).where(col(PositionSource.position_id).in_(ids))
+                               .order_by(col(PositionSource.id))).all():
+        sources.setdefault(source.position_id, []).append(source)
+    return [PositionCard(p, tags.get(p.id or 0, []), sources.get(p.id or 0, [])) for p in positions]
+
+
+def active_positions(session: Session, *, team_id: int) -> list[tuple[int, str]]:
+    """(id, provision text) of every position that suggestions may offer."""
+    rows = session.exec(select(Position.id, Position.provision_text).where(
+        Position.team_id == team_id, Position.status == PositionStatus.active)).all()
+    return [(position_id, text) for position_id, text in rows if position_id is not None and text.strip()]
+
+
+def library_version(session: Session, *, team_id: int) -> tuple[int, str]:
+    """Changes whenever suggestions could change: a cache key for the team's match index."""
+    count, latest = session.exec(select(func.count(), func.max(Position.updated_at)).where(
+        Position.team_id == team_id)).one()
+    return int(count), str(latest)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# --- watch phrases ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    tag_id: int
+    tag_name: str
+    phrase: str
+
+
+def watch_phrases(session: Session, *, team_id: int) -> list[Flag]:
+    rows = session.exec(
+        select(WatchPhrase.tag_id, ConcernTag.name, WatchPhrase.phrase)
+        .join(ConcernTag, col(ConcernTag.id) == WatchPhrase.tag_id)
+        .where(WatchPhrase.team_id == team_id).order_by(col(ConcernTag.sort_order), col(WatchPhrase.phrase))
+    ).all()
+    return [Flag(tag_id, name, phrase) for tag_id, name, phrase in rows]
+
+
+def watch_phrase_rows(session: Session, *, team_id: int) -> list[WatchPhrase]:
+    return list(session.exec(select(WatchPhrase).where(WatchPhrase.team_id == team_id)
+                             .order_by(col(WatchPhrase.phrase))).all())
+
+
+def flags_in(text: str, phrases: Sequence[Flag]) -> list[Flag]:
+    """The phrases that occur in the text (case and spacing aside), one per tag: the first that matched."""
+    folded = " ".join(text.casefold().split())
+    found: dict[int, Flag] = {}
+    for flag in phrases:
+        if flag.tag_id not in found and " ".join(flag.phrase.casefold().split()) in folded:
+            found[flag.tag_id] = flag
+    return list(found.values())
+
+
+def add_watch_phrase(session: Session, *, team_id: int, tag_id: int, phrase: str) -> WatchPhrase:
+    clean = " ".join(phrase.split())
+    if not clean:
+        raise InvalidInput("Type the phrase to watch for.")
+    if len(clean) > 200:
+        raise InvalidInput("A watch phrase can have at most 200 characters.")
+    _team_tag_ids(session, team_id, [tag_id])
+    existing = session.exec(select(WatchPhrase.phrase).where(WatchPhrase.tag_id == tag_id)).all()
+    if clean.casefold() in {phrase.casefold() for phrase in existing}:  # matching ignores case anyway
+        raise InvalidInput(f"“{clean}” is watched for this tag already.")
+    watched = WatchPhrase(team_id=team_id, tag_id=tag_id, phrase=clean)
+    session.add(watched)
+    session.flush()
+    return watched
+
+
+def delete_watch_phrase(session: Session, *, team_id: int, phrase_id: int) -> None:
+    watched = session.get(WatchPhrase, phrase_id)
+    if watched is None or watched.team_id != team_id:
+        raise NotFound("There is no such watch phrase.")
+    session.delete(watched)
+    session.flush()
+
+
+# --- suggestions -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    position: Position
+    percent: int
+    band: str
+    tags: list[str]
+
+
+@dataclass(slots=True)
+class ProvisionSuggestions:
+    provision: Provision
+    flags: list[Flag] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def best(self) -> int:
+        return self.suggestions[0].percent if self.suggestions else 0
+
+
+COMMENTABLE_KINDS = ("chapter", "section", "article", "paragraph", "item")
+
+
+def suggest(
+    session: Session, *, team_id: int, provisions: Sequence[Provision], index: MatchIndex, limit: int = 5,
+) -> list[ProvisionSuggestions]:
+    """For each provision: its watch-phrase flags and the ranked positions that resemble it (≥ 50 %)."""
+    phrases = watch_phrases(session, team_id=team_id)
+    wanted = [p for p in provisions if p.kind in COMMENTABLE_KINDS and p.text.strip()]
+    matches = index.match_many([p.text for p in wanted], limit=limit) if len(index) else [[] for _ in wanted]
+    ids = sorted({m.key for found in matches for m in found})
+    by_id = {p.id: p for p in session.exec(select(Position).where(col(Position.id).in_(ids))).all()} if ids else {}
+    tag_names = {card.position.id: card.tags for card in cards(session, list(by_id.values()))}
+    results = []
+    for provision, found in zip(wanted, matches, strict=True):
+        suggestions = [
+            Suggestion(by_id[m.key], m.percent, m.band or "", tag_names.get(m.key, []))
+            for m in found if m.key in by_id and by_id[m.key].team_id == team_id
+        ]
+        results.append(ProvisionSuggestions(provision, flags_in(provision.text, phrases), suggestions))
+    return results
+
+
+# --- reuse -------------------------------------------------------------------------------------------------
+
+def use(
+    session: Session, *, position: Position, submission: Submission, provision_id: int | None, by: int | None,
+) -> CommentRow:
+    """A new row on the provision, prefilled from the position with its references adapted, the old underline
+    proposed where its words occur, and a link back to the position. An ordinary row from then on."""
+    if position.status != PositionStatus.active:
+        raise InvalidInput("This position is retired or merged; it cannot be reused.")
+    row = submissions.add_row(session, submission=submission, provision_id=provision_id, user_id=by)
+    draft = session.get(Draft, submission.draft_id)
+    source = session.exec(select(PositionSource).where(PositionSource.position_id == position.id)
+                          .order_by(col(PositionSource.id))).first()
+    renames = reference_renames(
+        old_label=position.provision_label or (source.label if source else None), new_label=row.label,
+        old_names=_names_of(source), new_names=[short_name(draft.title), draft.title] if draft else [],
+    )
+    for name, text in (("comment", position.comment), ("recommendation", position.recommendation)):
+        if text:
+            submissions.update_row_text(session, row=row, field=name, value=adapt(text, renames), by=by)
+    proposed = proposed_underlines(position.provision_text, position.spans, row.quoted_text)
+    if proposed:
+        submissions.replace_underlines(session, row=row, ranges=proposed, by=by)
+    tag_ids = list(session.exec(select(PositionTag.tag_id).where(PositionTag.position_id == position.id)).all())
+    if tag_ids:
+        submissions.set_row_tags(session, row=row, team_id=submission.team_id, tag_ids=tag_ids, by=by)
+    row.position_id = position.id
+    position.reuse_count += 1
+    position.last_reused_at = utcnow()
+    session.add_all([row, position])
+    session.flush()
+    return row
+
+
+def _names_of(source: PositionSource | None) -> list[str]:
+    if source is None:
+        return []
+    return [name for name in (source.regulation_short_name, source.draft_title) if name]
+
+
+_SHORT_NAME_NOISE = re.compile(
+    r"\s*[(（][^)）]*(?:draft|comment|征求意见)[^)）]*[)）]\s*|^\s*(?:the\s+)?draft\s+|^\s*notice\s+on\s+",
+    re.IGNORECASE,
+)
+
+
+def short_name(title: str | None) -> str | None:
+    """"Cybersecurity Review Measures (Draft for Comment)" -> "Cybersecurity Review Measures"."""
+    if not title:
+        return None
+    name = " ".join(_SHORT_NAME_NOISE.sub(" ", title).split())
+    return name or None
+
+
+def reference_renames(
+    *, old_label: str | None, new_label: str | None, old_names: Sequence[str], new_names: Sequence[str | None],
+) -> list[tuple[str, str]]:
+    """The (old, new) text pairs to replace: the article label, then the regulation's names, longest first."""
+    renames: list[tuple[str, str]] = []
+    if old_label and new_label and old_label != new_label:
+        renames.append((old_label, new_label))
+    news = [name for name in new_names if name]
+    if news:
+        for old in sorted({name for name in old_names if name}, key=len, reverse=True):
+            new = news[0] if len(old) <= len(news[0]) or len(news) == 1 else news[-1]
+            if old != new:
+                renames.append((old, new))
+    return renames
+
+
+def adapt(text: str, renames: Sequence[tuple[str, str]]) -> str:
+    """Replace whole references only: "Article 2" must not touch "Article 21" (Chinese labels such as 第二条
+    carry their own boundary: 条)."""
+    for old, new in renames:
+        before = r"(?<![A-Za-z0-9])" if old[:1].isascii() and old[:1].isalnum() else ""
+        after = r"(?![A-Za-z0-9]|\s*\d)" if old[-1:].isascii() and old[-1:].isalnum() else ""
+        text = re.sub(before + re.escape(old) + after, lambda _match, new=new: new, text)
+    return text
+
+
+def proposed_underlines(old_text: str, old_spans: Sequence[Sequence[int]], new_text: str) -> list[tuple[int, int]]:
+    """Where each old underline's words occur in the new text: exactly (with context), else the same words
+    ignoring case and spacing. Words that do not occur give no underline."""
+    found: list[tuple[int, int]] = []
+    for start, end in old_spans:
+        if not (0 <= start < end <= len(old_text)):
+            continue
+        quote = anchoring.quote_at(old_text, start, end)
+        placed = anchoring.reanchor(new_text, quote) or _loose_find(new_text, quote.exact)
+        if placed:
+            found.append(placed)
+    return anchoring.merge_ranges(found) if found else []
+
+
+def _loose_find(text: str, words: str) -> tuple[int, int] | None:
+    parts = [re.escape(part) for part in words.split()]
+    if not parts:
+        return None
+    match = re.search(r"\s+".join(parts), text, re.IGNORECASE)
+    return (match.start(), match.end()) if match else None
+
+
+def _title_for(label: str | None, heading: str | None, text: str) -> str:
+    words = " ".join(text.split()[:TITLE_WORDS])
+    if len(text.split()) > TITLE_WORDS:
+        words += " …"
+    head = " ".join(part for part in (label, f"({heading})" if heading else None) if part)
+    return (f"{head}: {words}" if head else words)[:MAX_TITLE] or "Untitled position"
