@@ -321,6 +321,7 @@ def _import_positions(args: argparse.Namespace) -> int:
 
 def _suggest(args: argparse.Namespace) -> int:
     from comments import positions, queries, services
+    from comments.importing.tree import parent_indexes
     from comments.matching import MatchIndex, load_encoder
     from comments.models import Provision
 
@@ -335,8 +336,10 @@ def _suggest(args: argparse.Namespace) -> int:
             session.commit()
             provisions = list(queries.provisions_of(session, draft=draft))
         else:  # nothing stored: provisions that exist only in memory
+            parents = parent_indexes(result.provisions)
             provisions = [Provision(id=i, draft_id=0, position=i, kind=p.kind, number=p.number, label=p.label,
-                                    heading=p.heading, text=p.text) for i, p in enumerate(result.provisions)]
+                                    heading=p.heading, text=p.text, parent_id=parents[i])
+                          for i, p in enumerate(result.provisions)]
         encoder = load_encoder() if settings.semantic_matching else None
         index = MatchIndex(positions.active_positions(session, team_id=team_id), encoder=encoder)
         found = positions.suggest(session, team_id=team_id, provisions=provisions, index=index, limit=args.limit)

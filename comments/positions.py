@@ -388,8 +388,10 @@ def suggest(
 ) -> list[ProvisionSuggestions]:
     """For each provision: its watch-phrase flags and the ranked positions that resemble it (≥ 50 %)."""
     phrases = watch_phrases(session, team_id=team_id)
+    quoted = quoted_texts(provisions)
     wanted = [p for p in provisions if p.kind in COMMENTABLE_KINDS and p.text.strip()]
-    matches = index.match_many([p.text for p in wanted], limit=limit) if len(index) else [[] for _ in wanted]
+    texts = [quoted[i] for i, p in enumerate(provisions) if p.kind in COMMENTABLE_KINDS and p.text.strip()]
+    matches = index.match_many(texts, limit=limit) if len(index) else [[] for _ in wanted]
     ids = sorted({m.key for found in matches for m in found})
     by_id = {p.id: p for p in session.exec(select(Position).where(col(Position.id).in_(ids))).all()} if ids else {}
     tag_names = {card.position.id: card.tags for card in cards(session, list(by_id.values()))}
@@ -401,6 +403,21 @@ def suggest(
         ]
         results.append(ProvisionSuggestions(provision, flags_in(provision.text, phrases), suggestions))
     return results
+
+
+def quoted_texts(provisions: Sequence[Provision]) -> list[str]:
+    """What a row would quote for each provision (an article with its paragraphs and items): positions hold
+    the text their row quoted, so that is what a new provision is compared with. `provisions` in document order."""
+    texts = []
+    for i, provision in enumerate(provisions):
+        ids, parts = {provision.id}, []
+        for later in provisions[i + 1:]:
+            if later.parent_id is None or later.parent_id not in ids:
+                break
+            ids.add(later.id)
+            parts.append(later)
+        texts.append(submissions.provision_full_text(provision, parts))
+    return texts
 
 
 # --- reuse -------------------------------------------------------------------------------------------------
