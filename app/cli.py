@@ -409,7 +409,10 @@ def _reset_link(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    from app.server import HTTP_PROTOCOL
+
+    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                http=HTTP_PROTOCOL, proxy_headers=True)
     return 0
 
 

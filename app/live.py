@@ -109,6 +109,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 logger = logging.getLogger(__name__)
+MAX_RETRY_SECONDS = 5.0  # a stream whose database reads fail waits at most this long between tries
 
 CHANNEL = "commentdesk_live"
 SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -217,6 +218,7 @@ class Hub:
         self.presence_ttl = presence_ttl
         self._clock = clock
         self.origin = secrets.token_hex(8)  # marks this process's presence broadcasts, to skip their echo
+        self._generations: dict[int, int] = {}  # per submission: how many row doorbells rang (app/live_feed.py)
 
     # --- doorbells -------------------------------------------------------------------------------------------
 
@@ -257,8 +259,15 @@ class Hub:
         for submission_id in submission_ids:
             self._ring(submission_id, rows=True, event_id=None, presence=True)
 
+    def generation(self, submission_id: int) -> int:
+        """Changes whenever a row doorbell rings for the submission: an answer read before may be out of date."""
+        with self._lock:
+            return self._generations.get(submission_id, 0)
+
     def _ring(self, submission_id: int, *, rows: bool, event_id: int | None, presence: bool) -> None:
         with self._lock:
+            if rows:
+                self._generations[submission_id] = self._generations.get(submission_id, 0) + 1
             to_wake = [
                 s
                 for s in self._subscriptions.get(submission_id, ())
@@ -680,6 +689,7 @@ async def event_stream(
     e.g. `request.is_disconnected`) is polled every `disconnect_check_seconds`. Closes `subscription` at the end.
     """
     last = last_event_id
+    failures = 0
     presence_sent: str | None = None
     check_rows = check_presence = True
     next_keepalive = time.monotonic() + keepalive_seconds
@@ -688,7 +698,17 @@ async def event_stream(
         while True:
             while check_rows:
                 after = last
-                batch = await anyio.to_thread.run_sync(_fetch_list, fetch_since, after)
+                try:
+                    batch = await anyio.to_thread.run_sync(_fetch_list, fetch_since, after)
+                except Exception:  # the database is busy or away for a moment: keep the stream, try again
+                    failures += 1
+                    logger.warning("live stream: reading events failed (%d in a row)", failures, exc_info=True)
+                    yield ": waiting for the database\n\n"
+                    await anyio.sleep(min(MAX_RETRY_SECONDS, 0.25 * 2 ** failures))
+                    if await _disconnected(is_disconnected):
+                        return
+                    continue
+                failures = 0
                 for event_id, event_name, data in batch:
                     if event_id > last:
                         yield format_sse(event_id, event_name, data)

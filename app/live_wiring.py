@@ -8,7 +8,6 @@ the transaction on PostgreSQL, an after-commit hook on SQLite).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import event, text
@@ -41,8 +40,10 @@ def _ring(session: Session, hub: Hub) -> None:
         ring_after_commit(session, hub, row_event.submission_id, row_event.id)
 
 
-def events_since(session: Session, *, submission_id: int, after: int, limit: int = 500) -> list[tuple[int, str, str]]:
-    """The stream's events after `after`: (id, "row", JSON for app/static/live.js), oldest first."""
+def events_since(
+    session: Session, *, submission_id: int, after: int, limit: int = 500,
+) -> list[tuple[int, str, dict[str, Any]]]:
+    """The stream's events after `after`: (id, "row", data for app/static/live.js), oldest first."""
     found = session.exec(
         select(RowEvent.id, RowEvent.row_id, RowEvent.action, RowEvent.version)
         .where(RowEvent.submission_id == submission_id, col(RowEvent.id) > after)
@@ -56,7 +57,7 @@ def events_since(session: Session, *, submission_id: int, after: int, limit: int
         if live_action in ("added", "moved", "restored"):
             data["after_row_id"] = _row_before(session, row_id)
         assert event_id is not None
-        out.append((event_id, "row", json.dumps(data)))
+        out.append((event_id, "row", data))
     return out
 
 

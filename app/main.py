@@ -16,6 +16,7 @@ from app.db import make_engine
 from app.deps import SignedInDep
 from app.errors import install_error_handlers
 from app.live import Hub, PostgresListener
+from app.live_feed import LiveFeed
 from app.match_cache import MatchIndexCache
 from app.routes import accounts, drafts, imports, live, positions, rows, submissions, tags, team
 from app.routes.accounts import first_run_code
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = settings.resolved_secret_key()
     app.state.render_cache = RenderCache()
     app.state.live_hub = Hub()
+    app.state.live_feed = LiveFeed(app.state.engine, app.state.live_hub, app.state.render_cache)
     app.state.match_cache = MatchIndexCache(encoder=load_encoder() if settings.semantic_matching else None)
 
     install_error_handlers(app)

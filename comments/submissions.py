@@ -277,6 +277,9 @@ def _spans_value(spans: Iterable[RowSpan]) -> list[list[object]]:
     return [[s.start, s.end, s.exact] for s in spans]
 
 
+SAVE_ATTEMPTS = 5  # a save racing others' saves of other fields is retried, never refused
+
+
 def update_row_text(
     session: Session, *, row: CommentRow, field: RowField, value: str, by: int | None = None,
     base_version: int | None = None,
@@ -291,20 +294,25 @@ def update_row_text(
     text = normalise_newlines(value)
     if len(text) > MAX_CELL_CHARS:
         raise InvalidInput(f"A {field} can have at most {MAX_CELL_CHARS:,} characters.")
-    before = getattr(row, field)
-    if base_version is not None and base_version != row.version and before != text:
-        _raise_if_field_changed_since(session, row=row, field=field, base_version=base_version, yours=text)
-    if before == text:
-        return row
-    now = utcnow()
-    written = session.execute(
-        update(CommentRow)
-        .where(col(CommentRow.id) == row.id, col(CommentRow.version) == row.version)
-        .values({field: text, "version": row.version + 1, "updated_at": now})
-        .execution_options(synchronize_session=False)
-    )
-    if written.rowcount != 1:  # type: ignore[attr-defined]
+    base = base_version if base_version is not None else row.version
+    for _attempt in range(SAVE_ATTEMPTS):
+        before = getattr(row, field)
+        if base != row.version and before != text:
+            _raise_if_field_changed_since(session, row=row, field=field, base_version=base, yours=text)
+        if before == text:
+            return row
+        written = session.execute(
+            update(CommentRow)
+            .where(col(CommentRow.id) == row.id, col(CommentRow.version) == row.version)
+            .values({field: text, "version": row.version + 1, "updated_at": utcnow()})
+            .execution_options(synchronize_session=False)
+        )
+        if written.rowcount == 1:  # type: ignore[attr-defined]
+            break
+        # Someone saved this row between our read and our write (PostgreSQL reads committed data): look
+        # again. Their change conflicts only if it was to this same field.
         session.refresh(row)
+    else:
         raise _conflict(session, row=row, field=field, yours=text)
     session.expire(row)
     session.refresh(row)
@@ -325,6 +333,7 @@ def _raise_if_field_changed_since(
 
 
 def _conflict(session: Session, *, row: CommentRow, field: str, yours: str) -> EditConflict:
+    session.refresh(row)  # their text as it is now: it may have moved on since this request read the row
     last = session.exec(
         select(User.display_name).join(RowEvent, col(RowEvent.user_id) == User.id)
         .where(RowEvent.row_id == row.id, RowEvent.field == field).order_by(col(RowEvent.id).desc())

@@ -12,14 +12,13 @@ from starlette.responses import Response, StreamingResponse
 
 from app.deps import CsrfProtected, CurrentActor, SessionDep
 from app.live import SSE_HEADERS, Hub, event_stream, parse_last_event_id
-from app.live_wiring import events_since
+from app.live_feed import LiveFeed, for_stream
 from app.routes.rows import TeamRow, row_fragment
-from app.security import session_id_of
+from app.security import csrf_token, session_id_of
 from comments import queries
 from comments.models import User
 
 router = APIRouter()
-STREAM_BATCH = 500
 
 
 @router.get("/submissions/{submission_id}/live")
@@ -32,21 +31,23 @@ async def live_stream(
     name = await run_in_threadpool(_display_name, session, actor.user_id)
     session.close()  # a stream lives for hours: it must not hold a pooled connection
     hub: Hub = request.app.state.live_hub
-    engine = request.app.state.engine
+    feed: LiveFeed = request.app.state.live_feed
     last = parse_last_event_id(request.headers.get("last-event-id"))
     start = after if last is None else last
     connection_id = f"{session_id_of(request)[:16]}:{connection[:32]}"
 
+    token = csrf_token(request)
+
     def fetch_since(last_id: int) -> list[tuple[int, str, str]]:
-        with Session(engine) as s:
-            return events_since(s, submission_id=submission_id, after=last_id, limit=STREAM_BATCH)
+        shared = feed.events(submission_id=submission_id, team_id=actor.team_id, after=last_id)
+        return for_stream(shared, csrf_token=token)
 
     async def body() -> AsyncIterator[str]:
         async with hub.subscribe(submission_id, connection_id=connection_id) as subscription:
             hub.set_presence(submission_id, connection_id, actor.user_id, name)
             try:
                 async for chunk in event_stream(fetch_since, subscription, start, request.is_disconnected,
-                                                batch_limit=STREAM_BATCH):
+                                                batch_limit=feed.batch):
                     yield chunk
             finally:
                 hub.clear_presence(submission_id, connection_id)

@@ -58,15 +58,19 @@
     row.querySelectorAll(".live-stale-notice").forEach((n) => n.remove());
   }
 
+  function parseRow(id, html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content.getElementById(`row-${id}`) || undefined;
+  }
+
   // The row's current HTML: an element, null if the row is gone (404/410), undefined if it could not be had.
   async function loadRow(id, url) {
     try {
       const response = await fetch(url, { headers: { "HX-Request": "true" } });
       if (response.status === 404 || response.status === 410) return null;
       if (!response.ok) return undefined;
-      const template = document.createElement("template");
-      template.innerHTML = await response.text();
-      return template.content.getElementById(`row-${id}`) || undefined;
+      return parseRow(id, await response.text());
     } catch {
       return undefined; // offline for a moment: a later event or a reload brings the row
     }
@@ -112,6 +116,7 @@
   }
 
   async function onRow(data) {
+    if (data.superseded) return; // a later event in the same batch carries this row as it is now
     const id = data.row_id;
     const row = rowOf(id);
     const content = data.action === "updated" || data.action === "restored";
@@ -132,7 +137,8 @@
       markStale(row, data, "Changed by someone else — your edit will be checked when you save");
       return;
     }
-    const fresh = await loadRow(id, data.html_url);
+    // The event carries the changed row (rendered once by the server for everyone); else fetch it.
+    const fresh = data.html ? parseRow(id, data.html) : await loadRow(id, data.html_url);
     const current = rowOf(id); // the page may have changed while the row loaded
     if (fresh === undefined) return;
     // Placed meanwhile by this page itself (the row we just added, say), at this version or later: nothing to do.

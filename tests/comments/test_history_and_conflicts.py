@@ -80,18 +80,37 @@ def test_a_stale_save_of_another_field_does_not_conflict(session: Session, setup
     assert (row.comment, row.recommendation) == ("A comment.", "A fix.")
 
 
+def _race(session: Session, row: CommentRow, field: str, value: str) -> None:
+    """Another person's save, committed between this session's read and its write (the ORM does not see it)."""
+    session.connection().exec_driver_sql(
+        f"UPDATE comment_row SET version = version + 1, {field} = '{value}' WHERE id = {row.id}")
+    session.connection().exec_driver_sql(
+        "INSERT INTO row_event (submission_id, row_id, at, action, field, version) "
+        f"SELECT submission_id, id, CURRENT_TIMESTAMP, 'edited', '{field}', version FROM comment_row "
+        f"WHERE id = {row.id}")
+
+
 def test_the_update_compares_the_version_in_sql(session: Session, setup, engine: Engine) -> None:
-    """A save that raced ours (committed between our read and our write) is caught by the WHERE clause."""
+    """A save of the same field that raced ours (committed between our read and our write) is caught by the
+    WHERE clause: 409 with their text, nothing of ours written."""
     _team, _user, _submission, row = setup
     session.commit()
     stale = row.version
-    # someone else bumps the version behind this session's back
-    session.connection().exec_driver_sql(
-        f"UPDATE comment_row SET version = version + 1, comment = 'Raced.' WHERE id = {row.id}")
+    _race(session, row, "comment", "Raced.")
     assert row.version == stale  # the ORM object still believes the old version
     with pytest.raises(EditConflict) as caught:
         submissions.update_row_text(session, row=row, field="comment", value="Mine.", base_version=stale)
     assert caught.value.theirs == "Raced."
+
+
+def test_a_race_with_a_save_of_the_other_field_is_retried_not_refused(session: Session, setup) -> None:
+    """The same race on the other field is no conflict: the save is retried on the new version, both kept."""
+    _team, _user, _submission, row = setup
+    session.commit()
+    stale = row.version
+    _race(session, row, "recommendation", "Theirs.")
+    submissions.update_row_text(session, row=row, field="comment", value="Mine.", base_version=stale)
+    assert (row.comment, row.recommendation, row.version) == ("Mine.", "Theirs.", stale + 2)
 
 
 def test_restore_from_history_is_a_new_change(session: Session, setup) -> None:

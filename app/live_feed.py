@@ -1,0 +1,150 @@
+"""What a table's event streams send, read once per worker and shared by all its streams.
+
+When a doorbell rings, every stream of that submission in this worker wants the same events. Without sharing,
+50 streams mean 50 identical queries (and 50 connections from the pool) per change, and 49 browsers fetching
+the changed row. Here the first stream to ask reads the events and renders each changed row once (kept in the
+render cache by row id and version); the others wait for that answer and get it. A shared answer is reused
+only for the same doorbell generation (a later ring means there may be more) and only for a second.
+Each stream then puts its own CSRF token into the row's HTML, so an event carries the changed row, ready to
+swap in: never the whole table.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import escape
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from app.live import Hub
+from app.live_wiring import events_since
+from app.row_cache import CSRF_PLACEHOLDER, RenderCache
+from app.templating import templates
+from app.views import STATUS_NAMES, single_row_view
+from comments.models import CommentRow
+
+CONTENT_ACTIONS = frozenset({"added", "updated", "restored"})
+SHARED_FOR_SECONDS = 1.0
+
+
+_TOKEN_IN_JSON = json.dumps(CSRF_PLACEHOLDER)[1:-1]  # how the placeholder reads inside a JSON string
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEvent:
+    id: int
+    name: str
+    data: dict[str, Any]
+    row_pieces: tuple[str, ...] | None  # the row's HTML cut at its CSRF token places, or None
+    encoded: tuple[str, ...] = ()  # json_pieces(), filled in when read
+
+    def json_pieces(self) -> tuple[str, ...]:
+        """The event's JSON, encoded once and cut where each stream puts its own (hex, JSON-safe) token."""
+        if self.row_pieces is None:
+            return (json.dumps(self.data),)
+        html = CSRF_PLACEHOLDER.join(self.row_pieces)
+        return tuple(json.dumps({**self.data, "html": html}).split(_TOKEN_IN_JSON))
+
+
+class _Pending:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.result: list[FeedEvent] | None = None
+        self.error: BaseException | None = None
+        self.at = 0.0
+
+
+class LiveFeed:
+    def __init__(self, engine: Engine, hub: Hub, cache: RenderCache, *, batch: int = 500,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.engine = engine
+        self.hub = hub
+        self.cache = cache
+        self.batch = batch
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._answers: dict[tuple[int, int, int], _Pending] = {}
+        self.reads = 0  # database reads made (the rest were shared): for tests and curiosity
+
+    def events(self, *, submission_id: int, team_id: int, after: int) -> list[FeedEvent]:
+        """Events after `after` (blocking: call from a worker thread)."""
+        key = (submission_id, after, self.hub.generation(submission_id))  # read before the query starts
+        with self._lock:
+            now = self._clock()
+            pending = self._answers.get(key)
+            if pending is not None and pending.done.is_set() and now - pending.at > SHARED_FOR_SECONDS:
+                pending = None  # too old to trust without a doorbell
+            mine = pending is None
+            if mine:
+                pending = _Pending()
+                self._answers[key] = pending
+                self._forget_old(now)
+        assert pending is not None
+        if not mine:
+            pending.done.wait()
+            if pending.error is not None:
+                raise pending.error
+            assert pending.result is not None
+            return pending.result
+        try:
+            pending.result = self._read(submission_id=submission_id, team_id=team_id, after=after)
+        except BaseException as error:
+            pending.error = error
+            with self._lock:
+                self._answers.pop(key, None)  # the next stream tries again
+            raise
+        finally:
+            pending.at = self._clock()
+            pending.done.set()
+        return pending.result
+
+    def _forget_old(self, now: float) -> None:
+        stale = [key for key, p in self._answers.items() if p.done.is_set() and now - p.at > SHARED_FOR_SECONDS]
+        for key in stale:
+            del self._answers[key]
+
+    def _read(self, *, submission_id: int, team_id: int, after: int) -> list[FeedEvent]:
+        self.reads += 1
+        with Session(self.engine) as session:
+            found = events_since(session, submission_id=submission_id, after=after, limit=self.batch)
+            last_content: dict[int, int] = {}  # row id -> index of its last content event in this batch
+            for i, (_event_id, _name, data) in enumerate(found):
+                if data["action"] in CONTENT_ACTIONS:
+                    last_content[data["row_id"]] = i
+            out = []
+            for i, (event_id, name, data) in enumerate(found):
+                pieces = None
+                if data["action"] in CONTENT_ACTIONS:
+                    if last_content[data["row_id"]] == i:
+                        pieces = self._row_pieces(session, data["row_id"], team_id)
+                    else:  # a later event of this batch carries the row as it is now
+                        data["superseded"] = True
+                event = FeedEvent(event_id, name, data, pieces)
+                out.append(FeedEvent(event_id, name, data, pieces, event.json_pieces()))
+            return out
+
+    def _row_pieces(self, session: Session, row_id: int, team_id: int) -> tuple[str, ...] | None:
+        row = session.get(CommentRow, row_id)
+        if row is None or row.deleted_at is not None:
+            return None
+
+        def render() -> tuple[str, ...]:
+            html = templates.env.get_template("submissions/_row.html").render(
+                r=single_row_view(session, row=row, team_id=team_id), csrf_token=CSRF_PLACEHOLDER,
+                statuses=STATUS_NAMES)
+            return tuple(html.split(CSRF_PLACEHOLDER))
+
+        pieces: tuple[str, ...] = self.cache.get_or_render(("live-row", row.id, row.version), render)
+        return pieces
+
+
+def for_stream(events: list[FeedEvent], *, csrf_token: str) -> list[tuple[int, str, str]]:
+    """The SSE events of one stream: the shared events with this browser's token in the row HTML."""
+    token = str(escape(csrf_token))
+    return [(event.id, event.name, token.join(event.encoded)) for event in events]
