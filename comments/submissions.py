@@ -10,6 +10,7 @@ from pathlib import PurePath
 from typing import Literal
 
 from sqlalchemy import func, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from comments import accounts, anchoring, permissions
@@ -301,21 +302,23 @@ def update_row_text(
             _raise_if_field_changed_since(session, row=row, field=field, base_version=base, yours=text)
         if before == text:
             return row
+        now = utcnow()
         written = session.execute(
             update(CommentRow)
             .where(col(CommentRow.id) == row.id, col(CommentRow.version) == row.version)
-            .values({field: text, "version": row.version + 1, "updated_at": utcnow()})
+            .values({field: text, "version": row.version + 1, "updated_at": now})
             .execution_options(synchronize_session=False)
         )
         if written.rowcount == 1:  # type: ignore[attr-defined]
+            # what the UPDATE wrote, without reading the row back
+            for name, value in ((field, text), ("version", row.version + 1), ("updated_at", now)):
+                set_committed_value(row, name, value)
             break
         # Someone saved this row between our read and our write (PostgreSQL reads committed data): look
         # again. Their change conflicts only if it was to this same field.
         session.refresh(row)
     else:
         raise _conflict(session, row=row, field=field, yours=text)
-    session.expire(row)
-    session.refresh(row)
     _record(session, row, action="edited", field=field, before=before, after=text, by=by)
     session.flush()
     return row

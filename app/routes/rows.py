@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.deps import CsrfProtected, CurrentActor, SessionDep
 from app.templating import is_htmx, render
-from app.views import STATUS_NAMES, history_view, single_row_view
+from app.views import STATUS_NAMES, history_view, row_view
 from comments import permissions, queries, submissions
 from comments.models import CommentRow, RowKind, Submission
 
@@ -71,11 +71,14 @@ def row_fragment(request: Request, session: SessionDep, loaded: LoadedRow) -> Re
 
 
 def _row_context(session: SessionDep, row: CommentRow, submission: Submission, team_id: int) -> dict[str, Any]:
+    tags = queries.team_tags(session, team_id=team_id)
+    members = queries.team_members(session, team_id=team_id)
     return {
-        "r": single_row_view(session, row=row, team_id=team_id),
+        "r": row_view(queries.table_row(session, row=row), {t.id: t for t in tags if t.id is not None},
+                      dict(members)),
         "submission": submission,
-        "view_tags": queries.team_tags(session, team_id=team_id),
-        "members": queries.team_members(session, team_id=team_id),
+        "view_tags": tags,
+        "members": members,
         "statuses": STATUS_NAMES,
     }
 
