@@ -388,8 +388,10 @@ def main() -> int:
             http=NO_DELAY_PROTOCOL if args.tcp_nodelay else None,
         ) as server:
             load_before, cpu_before = os.getloadavg()[0], cpu_seconds(server.worker_pids())
+            own_before = time.process_time()
             results = asyncio.run(run_load(server.url, table, args))
             load_after, cpu_used = os.getloadavg()[0], cpu_seconds(server.worker_pids()) - cpu_before
+            own_used = time.process_time() - own_before
             server_log = server.log()
     finally:
         drop_schema(args.database_url, schema)
@@ -406,7 +408,8 @@ def main() -> int:
     print(f"  the load generator runs on the same machine ({os.cpu_count()} cores) as the workers and PostgreSQL; "
           f"load average {load_before:.1f} before, {load_after:.1f} after (other work on the machine counts too)")
     print(f"  the workers used {cpu_used:.1f} CPU-seconds in {args.seconds + GRACE_SECONDS:.0f} s of load "
-          f"({cpu_used / (args.seconds + GRACE_SECONDS) * 100:.0f}% of one core)")
+          f"({cpu_used / (args.seconds + GRACE_SECONDS) * 100:.0f}% of one core); the load generator itself "
+          f"{own_used:.1f} CPU-seconds ({own_used / (args.seconds + GRACE_SECONDS) * 100:.0f}%)")
     print(f"actions: {len(results.read_ms)} row reads, {len(results.reload_ms)} table reloads, {saves} saves "
           f"({results.conflicts} conflicts), {len(results.fetch_ms)} live row fetches, "
           f"{len(results.healthz_ms)} /healthz probes")
