@@ -6,13 +6,12 @@ import contextlib
 import hashlib
 from datetime import date
 from pathlib import PurePath
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from markupsafe import Markup
-from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
 from app.deps import Actor, CsrfProtected, CurrentActor, SessionDep, SettingsDep
@@ -175,33 +174,27 @@ def update_settings(
 ApprovedOnly = Annotated[bool, Query(alias="approved")]
 
 
-@router.get("/submissions/{submission_id}/export.docx")
-def export_docx(
-    submission: TeamSubmission, session: SessionDep, actor: CurrentActor, approved_only: ApprovedOnly = False,
+# Each export format: (name in the audit log, renderer, media type, file extension).
+_EXPORTS = {
+    "docx": ("Word", render_docx, DOCX_TYPE),
+    "csv": ("CSV", render_csv, "text/csv; charset=utf-8"),
+}
+
+
+@router.get("/submissions/{submission_id}/export.{extension}")
+def export(
+    submission: TeamSubmission, session: SessionDep, actor: CurrentActor, extension: Literal["docx", "csv"],
+    approved_only: ApprovedOnly = False,
 ) -> Response:
+    """The Word submission (or a CSV of it), recorded in the team's audit log."""
+    kind, renderer, media_type = _EXPORTS[extension]
     document = export_document(session, submission=submission, approved_only=approved_only)
-    rendered = render_docx(document)
-    _record_export(session, actor, submission, "Word", len(document.rows), approved_only)
-    return _download(rendered.data, DOCX_TYPE, submission, "docx", rendered.dropped_characters)
-
-
-@router.get("/submissions/{submission_id}/export.csv")
-def export_csv(
-    submission: TeamSubmission, session: SessionDep, actor: CurrentActor, approved_only: ApprovedOnly = False,
-) -> Response:
-    document = export_document(session, submission=submission, approved_only=approved_only)
-    rendered = render_csv(document)
-    _record_export(session, actor, submission, "CSV", len(document.rows), approved_only)
-    return _download(rendered.data, "text/csv; charset=utf-8", submission, "csv", rendered.dropped_characters)
-
-
-def _record_export(
-    session: Session, actor: Actor, submission: Submission, kind: str, rows: int, approved_only: bool,
-) -> None:
+    rendered = renderer(document)
     which = "approved rows" if approved_only else "rows"
     accounts.record(session, team_id=actor.team_id, user_id=actor.user_id, action="exported",
-                    summary=f"“{submission.title}” exported as {kind} ({rows} {which})")
+                    summary=f"“{submission.title}” exported as {kind} ({len(document.rows)} {which})")
     session.commit()
+    return _download(rendered.data, media_type, submission, extension, rendered.dropped_characters)
 
 
 @router.get("/submissions/{submission_id}/print")

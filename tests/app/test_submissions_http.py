@@ -373,3 +373,9 @@ def test_status_notes_assignee_over_http_and_a_viewer_is_refused(client, csrf_to
     assert post(client, csrf_token, "/tags", {"name": "New"}, htmx=False).status_code == 403
     session.refresh(row)
     assert row.comment == ""
+
+
+def test_an_unknown_export_format_is_a_sentence(client, submission) -> None:
+    response = client.get(f"/submissions/{submission.id}/export.pdf")
+    assert response.status_code == 422 and "Traceback" not in response.text
+    assert "extension" in response.text

@@ -23,6 +23,7 @@ from tests.samples import SHORT_DRAFT
 
 CANARY = "CANARY7QX"
 MISSING = 987654  # an id that exists in no team
+NOT_IDS = {"index", "extension"}  # path parameters that name no object
 HX = {"HX-Request": "true"}
 
 # Every form field any route reads, with a valid value, so that a refusal is about ownership, not the form.
@@ -108,7 +109,7 @@ def fill(path: str, objects: Objects, *, missing: bool = False) -> str:
         "span_id": objects.span_id, "event_id": objects.event_id, "tag_id": objects.tag_id,
         "preview_id": objects.preview_id, "invitation_id": objects.invitation_id, "user_id": objects.user.id,
         "position_id": objects.position_id, "provision_id": objects.provision_id, "phrase_id": objects.phrase_id,
-        "index": 0,
+        "index": 0, "extension": "docx",
     }
     tokens = {"/join/": objects.join_token, "/reset/": objects.reset_token}
 
@@ -117,7 +118,7 @@ def fill(path: str, objects: Objects, *, missing: bool = False) -> str:
         if name == "token":
             return "0" * 43 if missing else next(t for prefix, t in tokens.items() if path.startswith(prefix))
         assert name in values, f"the sweep does not know the path parameter {{{name}}} of {path}: add it"
-        if missing and name != "index":
+        if missing and name not in NOT_IDS:
             return "0" * 32 if name == "preview_id" else str(MISSING)
         return str(values[name])
 
@@ -147,7 +148,7 @@ def test_every_route_answers_another_teams_object_exactly_like_a_missing_one(
         assert (status, text) == answer(client, method, missing_url, csrf_token), f"{method} {path}"
         assert status == 404, f"{method} {their_url} answered {status}: {text[:200]}"
         assert CANARY not in text, f"{method} {their_url} leaked the canary"
-        if path.count("{") == 2:  # ours around theirs (our row, their span; our table, their provision)
+        if len(set(re.findall(r"\{(\w+)\}", path)) - NOT_IDS) == 2:  # ours around theirs (our row, their span; our table, their provision)
             mixed = fill(path, theirs).replace(f"/rows/{theirs.row_id}/", f"/rows/{ours.row_id}/").replace(
                 f"/submissions/{theirs.submission_id}/", f"/submissions/{ours.submission_id}/")
             assert answer(client, method, mixed, csrf_token)[0] == 404, f"{method} {mixed}"
