@@ -148,7 +148,8 @@ def test_every_route_answers_another_teams_object_exactly_like_a_missing_one(
         assert (status, text) == answer(client, method, missing_url, csrf_token), f"{method} {path}"
         assert status == 404, f"{method} {their_url} answered {status}: {text[:200]}"
         assert CANARY not in text, f"{method} {their_url} leaked the canary"
-        if len(set(re.findall(r"\{(\w+)\}", path)) - NOT_IDS) == 2:  # ours around theirs (our row, their span; our table, their provision)
+        # ours around theirs (our row, their span; our table, their provision)
+        if len(set(re.findall(r"\{(\w+)\}", path)) - NOT_IDS) == 2:
             mixed = fill(path, theirs).replace(f"/rows/{theirs.row_id}/", f"/rows/{ours.row_id}/").replace(
                 f"/submissions/{theirs.submission_id}/", f"/submissions/{ours.submission_id}/")
             assert answer(client, method, mixed, csrf_token)[0] == 404, f"{method} {mixed}"
