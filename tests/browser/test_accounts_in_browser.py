@@ -1,0 +1,48 @@
+"""Accounts in Chromium: an admin makes an invitation link, a newcomer opens it in another browser, makes an
+account and is signed in to the team; the admin sees the member and the audit log; sign-out ends the session."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import TEAM_NAME
+
+pytestmark = pytest.mark.browser
+
+
+def test_invite_join_and_sign_out(live_server: str, browser_page) -> None:
+    admin = browser_page
+    admin.goto(f"{live_server}/team")
+    admin.get_by_label("For whom").fill("Cleo")
+    admin.get_by_label("Role", exact=True).select_option("lead")
+    admin.get_by_role("button", name="Make an invitation link").click()
+    link = admin.get_by_label("The link").input_value()
+    assert link.startswith(f"{live_server}/join/")
+
+    newcomer_context = admin.context.browser.new_context()
+    newcomer = newcomer_context.new_page()
+    newcomer.goto(link)
+    expect(newcomer.locator("h1")).to_have_text(f"Join {TEAM_NAME}")
+    newcomer.get_by_label("Your name").fill("Cleo Lead")
+    newcomer.get_by_label("E-mail").fill("cleo@example.org")
+    newcomer.get_by_label("Password").fill("a long enough passphrase")
+    newcomer.get_by_role("button", name="Make the account and join").click()
+    newcomer.wait_for_url("**/drafts")
+    expect(newcomer.locator("header .who")).to_contain_text("Cleo Lead")
+    expect(newcomer.locator("header .who")).to_contain_text(TEAM_NAME)
+
+    newcomer.goto(link)  # the link worked once
+    expect(newcomer.locator("main")).to_contain_text("used already")
+
+    admin.goto(f"{live_server}/team")
+    expect(admin.locator("table.members")).to_contain_text("cleo@example.org")
+    admin.get_by_role("link", name="Audit log").click()
+    expect(admin.locator("table.audit")).to_contain_text("Cleo Lead (cleo@example.org) joined as lead")
+
+    newcomer.goto(f"{live_server}/drafts")
+    newcomer.get_by_role("button", name="Sign out").click()
+    newcomer.wait_for_url("**/sign-in")
+    newcomer.goto(f"{live_server}/drafts")
+    newcomer.wait_for_url("**/sign-in?next=%2Fdrafts")  # the old session is over on the server
+    newcomer_context.close()
