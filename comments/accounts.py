@@ -186,11 +186,8 @@ def create_reset_link_for(session: Session, *, email: str) -> tuple[Invitation, 
     if team_id is None:
         raise InvalidInput(f"{email} is in no team.")
     now = utcnow()
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(token_hash=token_hash(token), kind=InvitationKind.reset, team_id=team_id,
-                            user_id=user.id, created_at=now, expires_at=now + RESET_LINK_LIFETIME)
-    session.add(invitation)
-    session.flush()
+    invitation, token = _new_link(session, kind=InvitationKind.reset, team_id=team_id, user_id=user.id,
+                                  expires_at=now + RESET_LINK_LIFETIME, created_at=now)
     record(session, team_id=team_id, user_id=None, action="reset_link_created",
            summary=f"Password reset link for {user.display_name} made on the command line")
     return invitation, token
@@ -364,13 +361,9 @@ def create_join_link(
     session: Session, *, team_id: int, role: Role, note: str, by: int, now: datetime | None = None,
 ) -> tuple[Invitation, str]:
     now = now or utcnow()
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(
-        token_hash=token_hash(token), kind=InvitationKind.join, team_id=team_id, role=role,
-        note=" ".join(note.split())[:200], created_by_id=by, created_at=now, expires_at=now + JOIN_LINK_LIFETIME,
-    )
-    session.add(invitation)
-    session.flush()
+    invitation, token = _new_link(session, kind=InvitationKind.join, team_id=team_id, role=role,
+                                  note=" ".join(note.split())[:200], created_by_id=by, created_at=now,
+                                  expires_at=now + JOIN_LINK_LIFETIME)
     who = f" for {invitation.note}" if invitation.note else ""
     record(session, team_id=team_id, user_id=by, action="member_invited", summary=f"Invitation link{who} as {role}")
     return invitation, token
@@ -392,15 +385,19 @@ def create_reset_link(
         if admin_there is None:
             raise Forbidden("This member also belongs to another team. They can change their password on their "
                             "account page, or an admin of each of their teams can make the link.")
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(
-        token_hash=token_hash(token), kind=InvitationKind.reset, team_id=team_id, user_id=user_id,
-        created_by_id=by, created_at=now, expires_at=now + RESET_LINK_LIFETIME,
-    )
-    session.add(invitation)
-    session.flush()
+    invitation, token = _new_link(session, kind=InvitationKind.reset, team_id=team_id, user_id=user_id,
+                                  created_by_id=by, created_at=now, expires_at=now + RESET_LINK_LIFETIME)
     record(session, team_id=team_id, user_id=by, action="reset_link_created",
            summary=f"Password reset link for {member[1]}")
+    return invitation, token
+
+
+def _new_link(session: Session, **fields: object) -> tuple[Invitation, str]:
+    """A one-time link: the token goes to whoever makes it; the database keeps only its hash."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(token_hash=token_hash(token), **fields)  # type: ignore[arg-type]
+    session.add(invitation)
+    session.flush()
     return invitation, token
 
 

@@ -111,12 +111,13 @@ def show_position(
     if position.status == PositionStatus.active and position.provision_text.strip():
         index = cache.index_for(session, team_id=actor.team_id)
         found = [m for m in index.match(position.provision_text, limit=6) if m.key != position.id][:5]
-        by_id = {c.position.id: c for c in positions.cards(session, [
-            positions.get_position(session, team_id=actor.team_id, position_id=m.key) for m in found])}
+        others = positions.search_ids(session, team_id=actor.team_id, ids=[m.key for m in found])
+        by_id = {c.position.id: c for c in positions.cards(session, others)}
         similar = [(m, by_id[m.key]) for m in found if m.key in by_id]
-    tag_ids = {t.id for t in queries.team_tags(session, team_id=actor.team_id) if t.name in card.tags}
+    tags = queries.team_tags(session, team_id=actor.team_id)
+    tag_ids = {t.id for t in tags if t.name in card.tags}
     return render(request, "positions/show.html", {
-        "card": card, "similar": similar, "tags": queries.team_tags(session, team_id=actor.team_id),
+        "card": card, "similar": similar, "tags": tags,
         "tag_ids": tag_ids, "segments": _segments(position.provision_text, position.spans),
         "can_manage": permissions.can(actor.role, permissions.Permission.manage_positions),
     })

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page
 from sqlmodel import Session
 
 from app.db import make_engine
-from app.main import create_app
 from app.settings import Settings
 from comments.models import Role
+from tests.app.live_servers import threaded_server
 from tests.conftest import DatabaseFactory
 from tests.factories import TEST_PASSWORD, make_member, make_team
 
@@ -27,12 +23,6 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--disable-sync",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 ANA = "ana@example.org"  # admin of the team; the page of `browser_page` is signed in as Ana
@@ -63,20 +53,8 @@ def sign_in(page: Page, live_server: str, email: str, password: str = TEST_PASSW
 def live_server(databases: DatabaseFactory, tmp_path: Path) -> Iterator[str]:
     settings = Settings(data_dir=tmp_path / "data", database_url=databases.new_url(), secret_key="browser-test")
     _add_team(settings.resolved_database_url())
-    app = create_app(settings)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with threaded_server(settings) as url:
+        yield url
 
 
 @pytest.fixture
