@@ -118,7 +118,7 @@ MAX_NAME_CHARS = 200
 _CHANNEL_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _SSE_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the only line breaks SSE knows (str.splitlines knows more)
 
-FetchSince = Callable[[int], Iterable[tuple[int, str, str]]]
+FetchSince = Callable[[int], Iterable[tuple[int, str, str]] | Awaitable[Iterable[tuple[int, str, str]]]]
 
 
 class Viewer(NamedTuple):
@@ -657,8 +657,10 @@ def format_sse(event_id: int | None, event_name: str, data: str) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _fetch_list(fetch_since: FetchSince, after: int) -> list[tuple[int, str, str]]:
-    return list(fetch_since(after))
+async def _fetch(fetch_since: FetchSince, after: int) -> list[tuple[int, str, str]]:
+    if inspect.iscoroutinefunction(fetch_since):
+        return list(await fetch_since(after))
+    return list(await anyio.to_thread.run_sync(fetch_since, after))  # type: ignore[arg-type]
 
 
 async def _disconnected(is_disconnected: Callable[[], Awaitable[bool] | bool]) -> bool:
@@ -681,12 +683,13 @@ async def event_stream(
 ) -> AsyncIterator[str]:
     """SSE text for one browser: events after `last_event_id`, then more as doorbells ring, until it disconnects.
 
-    `fetch_since(last_id)` (sync, run in a worker thread) returns `(id, event_name, data)` for the submission's
-    events with id > last_id in id order; if it applies `LIMIT batch_limit`, pass `batch_limit` and a full
-    batch is followed by another fetch at once. A `presence` event (no id) is sent at the start and whenever
-    the viewers change. Every `keepalive_seconds` a comment line keeps proxies from closing the connection and
-    the database is checked even without a doorbell (in case one was lost). `is_disconnected` (sync or async,
-    e.g. `request.is_disconnected`) is polled every `disconnect_check_seconds`. Closes `subscription` at the end.
+    `fetch_since(last_id)` (sync, run in a worker thread; or async, awaited in the loop) returns `(id, event_name,
+    data)` for the submission's events with id > last_id in id order; if it applies `LIMIT batch_limit`, pass
+    `batch_limit` and a full batch is followed by another fetch at once. A `presence` event (no id) is sent at the
+    start and whenever the viewers change. Every `keepalive_seconds` a comment line keeps proxies from closing the
+    connection and the database is checked even without a doorbell (in case one was lost). `is_disconnected` (sync
+    or async, e.g. `request.is_disconnected`) is polled every `disconnect_check_seconds`. Closes `subscription` at
+    the end.
     """
     last = last_event_id
     failures = 0
@@ -699,7 +702,7 @@ async def event_stream(
             while check_rows:
                 after = last
                 try:
-                    batch = await anyio.to_thread.run_sync(_fetch_list, fetch_since, after)
+                    batch = await _fetch(fetch_since, after)
                 except Exception:  # the database is busy or away for a moment: keep the stream, try again
                     failures += 1
                     logger.warning("live stream: reading events failed (%d in a row)", failures, exc_info=True)

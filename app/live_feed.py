@@ -3,7 +3,8 @@
 When a doorbell rings, every stream of that submission in this worker wants the same events. Without sharing,
 50 streams mean 50 identical queries (and 50 connections from the pool) per change, and 49 browsers fetching
 the changed row. Here the first stream to ask reads the events and renders each changed row once (kept in the
-render cache by row id and version); the others wait for that answer and get it. A shared answer is reused
+render cache by row id and version); the others wait for that answer (in the event loop, holding no thread)
+and get it. A shared answer is reused
 only for the same doorbell generation (a later ring means there may be more) and only for a second.
 Each stream then puts its own CSRF token into the row's HTML, so an event carries the changed row, ready to
 swap in: never the whole table.
@@ -11,13 +12,15 @@ swap in: never the whole table.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import anyio.to_thread
 from markupsafe import escape
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -52,12 +55,10 @@ class FeedEvent:
         return tuple(json.dumps({**self.data, "html": html}).split(_TOKEN_IN_JSON))
 
 
-class _Pending:
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.result: list[FeedEvent] | None = None
-        self.error: BaseException | None = None
-        self.at = 0.0
+@dataclass(slots=True)
+class _Answer:
+    task: asyncio.Future[list[FeedEvent]]
+    at: float = 0.0  # when the read finished
 
 
 class LiveFeed:
@@ -68,44 +69,34 @@ class LiveFeed:
         self.cache = cache
         self.batch = batch
         self._clock = clock
-        self._lock = threading.Lock()
-        self._answers: dict[tuple[int, int, int], _Pending] = {}
+        self._answers: dict[tuple[int, int, int], _Answer] = {}  # touched only in the event loop
         self.reads = 0  # database reads made (the rest were shared): for tests and curiosity
 
-    def events(self, *, submission_id: int, team_id: int, after: int) -> list[FeedEvent]:
-        """Events after `after` (blocking: call from a worker thread)."""
+    async def events(self, *, submission_id: int, team_id: int, after: int) -> list[FeedEvent]:
+        """Events after `after`. Streams waiting for the same answer wait in the event loop, not in threads:
+        one worker thread reads, however many streams are open (waiting threads would fill the thread pool
+        that every request needs)."""
         key = (submission_id, after, self.hub.generation(submission_id))  # read before the query starts
-        with self._lock:
-            now = self._clock()
-            pending = self._answers.get(key)
-            if pending is not None and pending.done.is_set() and now - pending.at > SHARED_FOR_SECONDS:
-                pending = None  # too old to trust without a doorbell
-            mine = pending is None
-            if mine:
-                pending = _Pending()
-                self._answers[key] = pending
-                self._forget_old(now)
-        assert pending is not None
-        if not mine:
-            pending.done.wait()
-            if pending.error is not None:
-                raise pending.error
-            assert pending.result is not None
-            return pending.result
-        try:
-            pending.result = self._read(submission_id=submission_id, team_id=team_id, after=after)
-        except BaseException as error:
-            pending.error = error
-            with self._lock:
-                self._answers.pop(key, None)  # the next stream tries again
-            raise
-        finally:
-            pending.at = self._clock()
-            pending.done.set()
-        return pending.result
+        now = self._clock()
+        self._forget_old(now)
+        answer = self._answers.get(key)
+        if answer is None:
+            task = asyncio.ensure_future(anyio.to_thread.run_sync(
+                functools.partial(self._read, submission_id=submission_id, team_id=team_id, after=after)))
+            answer = self._answers[key] = _Answer(task)
+            task.add_done_callback(functools.partial(self._settled, key, answer))
+        # shield: a stream that disconnects while waiting must not cancel the read the others wait for
+        return await asyncio.shield(answer.task)
+
+    def _settled(self, key: tuple[int, int, int], answer: _Answer, task: asyncio.Future[list[FeedEvent]]) -> None:
+        answer.at = self._clock()
+        failed = task.cancelled() or task.exception() is not None
+        if failed and self._answers.get(key) is answer:
+            del self._answers[key]  # the next stream tries again
 
     def _forget_old(self, now: float) -> None:
-        stale = [key for key, p in self._answers.items() if p.done.is_set() and now - p.at > SHARED_FOR_SECONDS]
+        stale = [key for key, a in self._answers.items()
+                 if a.task.done() and now - a.at > SHARED_FOR_SECONDS]  # too old to trust without a doorbell
         for key in stale:
             del self._answers[key]
 

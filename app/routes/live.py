@@ -38,8 +38,8 @@ async def live_stream(
 
     token = csrf_token(request)
 
-    def fetch_since(last_id: int) -> list[tuple[int, str, str]]:
-        shared = feed.events(submission_id=submission_id, team_id=actor.team_id, after=last_id)
+    async def fetch_since(last_id: int) -> list[tuple[int, str, str]]:
+        shared = await feed.events(submission_id=submission_id, team_id=actor.team_id, after=last_id)
         return for_stream(shared, csrf_token=token)
 
     async def body() -> AsyncIterator[str]:

@@ -3,6 +3,7 @@ event with each browser's own CSRF token, earlier events of a row in the same ba
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from sqlmodel import Session
 
 from app.db import make_engine
 from app.live import Hub
-from app.live_feed import LiveFeed, for_stream
+from app.live_feed import FeedEvent, LiveFeed, for_stream
 from app.row_cache import RenderCache
 from comments import submissions
 from tests.conftest import DatabaseFactory
@@ -46,35 +47,79 @@ def save(engine: Engine, row_id: int, text: str) -> None:
         session.commit()
 
 
+def read(feed: LiveFeed, *, submission_id: int, team_id: int, after: int) -> list[FeedEvent]:
+    return asyncio.run(feed.events(submission_id=submission_id, team_id=team_id, after=after))
+
+
 def test_streams_share_one_read_per_doorbell(committed) -> None:
     engine, team_id, submission_id, row_id = committed
     hub = Hub()
     feed = LiveFeed(engine, hub, RenderCache())
-    first = feed.events(submission_id=submission_id, team_id=team_id, after=0)
-    again = feed.events(submission_id=submission_id, team_id=team_id, after=0)
+
+    async def two_streams_in_turn() -> tuple[list[FeedEvent], list[FeedEvent]]:
+        first = await feed.events(submission_id=submission_id, team_id=team_id, after=0)
+        return first, await feed.events(submission_id=submission_id, team_id=team_id, after=0)
+
+    first, again = asyncio.run(two_streams_in_turn())
     assert again is first and feed.reads == 1  # the second stream got the first one's answer
     save(engine, row_id, "A new comment.")
     hub.ring(submission_id)  # what the commit does
-    newer = feed.events(submission_id=submission_id, team_id=team_id, after=first[-1].id)
+    newer = read(feed, submission_id=submission_id, team_id=team_id, after=first[-1].id)
     assert feed.reads == 2 and [e.data["action"] for e in newer] == ["updated"]
 
 
-def test_many_streams_at_once_make_one_read(committed) -> None:
+def test_many_streams_at_once_make_one_read_in_one_thread(committed) -> None:
     engine, team_id, submission_id, _row_id = committed
     feed = LiveFeed(engine, Hub(), RenderCache())
-    results: list[int] = []
-    barrier = threading.Barrier(12)
+    threads_used: set[int] = set()
+    read_rows = feed._read
 
-    def stream() -> None:
-        barrier.wait()
-        results.append(len(feed.events(submission_id=submission_id, team_id=team_id, after=0)))
+    def recording_read(**kwargs: int) -> list[FeedEvent]:
+        threads_used.add(threading.get_ident())
+        return read_rows(**kwargs)
 
-    threads = [threading.Thread(target=stream) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert results == [1] * 12 and feed.reads == 1
+    feed._read = recording_read  # type: ignore[method-assign]
+
+    async def streams() -> list[int]:
+        answers = await asyncio.gather(*(feed.events(submission_id=submission_id, team_id=team_id, after=0)
+                                         for _ in range(12)))
+        return [len(a) for a in answers]
+
+    assert asyncio.run(streams()) == [1] * 12 and feed.reads == 1
+    assert len(threads_used) == 1 and threading.get_ident() not in threads_used  # one worker thread, not the loop
+
+
+def test_a_stream_that_leaves_does_not_cancel_the_others_read(committed) -> None:
+    engine, team_id, submission_id, _row_id = committed
+    feed = LiveFeed(engine, Hub(), RenderCache())
+
+    async def one_leaves() -> list[FeedEvent]:
+        leaving = asyncio.ensure_future(feed.events(submission_id=submission_id, team_id=team_id, after=0))
+        staying = asyncio.ensure_future(feed.events(submission_id=submission_id, team_id=team_id, after=0))
+        await asyncio.sleep(0)
+        leaving.cancel()
+        return await staying
+
+    assert [e.data["action"] for e in asyncio.run(one_leaves())] == ["added"] and feed.reads == 1
+
+
+def test_a_failed_read_is_not_shared_with_later_streams(committed) -> None:
+    engine, team_id, submission_id, _row_id = committed
+    feed = LiveFeed(engine, Hub(), RenderCache())
+    read_rows = feed._read
+    calls = 0
+
+    def failing_once(**kwargs: int) -> list[FeedEvent]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise OSError("the database went away")
+        return read_rows(**kwargs)
+
+    feed._read = failing_once  # type: ignore[method-assign]
+    with pytest.raises(OSError, match="went away"):
+        read(feed, submission_id=submission_id, team_id=team_id, after=0)
+    assert [e.data["action"] for e in read(feed, submission_id=submission_id, team_id=team_id, after=0)] == ["added"]
 
 
 def test_each_stream_gets_the_row_with_its_own_token(committed) -> None:
@@ -82,7 +127,7 @@ def test_each_stream_gets_the_row_with_its_own_token(committed) -> None:
     save(engine, row_id, "First <draft> & more.")
     save(engine, row_id, "Second, final.")
     feed = LiveFeed(engine, Hub(), RenderCache())
-    shared = feed.events(submission_id=submission_id, team_id=team_id, after=0)
+    shared = read(feed, submission_id=submission_id, team_id=team_id, after=0)
     ana = [json.loads(data) for _id, _name, data in for_stream(shared, csrf_token="a" * 64)]
     ben = [json.loads(data) for _id, _name, data in for_stream(shared, csrf_token="b" * 64)]
     assert [d["action"] for d in ana] == ["added", "updated", "updated"]
@@ -101,6 +146,6 @@ def test_a_deleted_row_carries_no_html(committed) -> None:
     with Session(engine) as session:
         submissions.delete_row(session, row=session.get(CommentRow, row_id))
         session.commit()
-    shared = LiveFeed(engine, Hub(), RenderCache()).events(submission_id=submission_id, team_id=team_id, after=0)
+    shared = read(LiveFeed(engine, Hub(), RenderCache()), submission_id=submission_id, team_id=team_id, after=0)
     assert [e.data["action"] for e in shared] == ["added", "deleted"]
     assert all(e.row_pieces is None for e in shared)
