@@ -1,11 +1,19 @@
-"""Dependencies, named once: the database session, the settings, who is acting, CSRF."""
+"""Dependencies, named once: the database session, the settings, who is acting, CSRF.
+
+FastAPI runs each plain `def` dependency in a worker thread of its own: a hop from the event loop to a thread
+and back. Under load every hop waits for the GIL, so a request pays for each one. Dependencies that do no I/O
+are therefore `async def` (they run in the event loop at once), and the sign-in lookup and the actor come from
+one function, one hop.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlmodel import Session
 
@@ -21,18 +29,24 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RECORDED_DOWNLOADS = (".docx", ".csv")  # exports are GETs that write one line to the team's audit log
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A Session for the request. Making one does no I/O (it connects on first use, in the route's thread), so
+    it is made in the event loop; closing it may talk to the database, so that happens in a worker thread."""
     engine = request.app.state.engine
     writes = request.method not in SAFE_METHODS or request.url.path.endswith(RECORDED_DOWNLOADS)
     if writes:  # requests that change things begin with the write lock (SQLite)
         engine = engine.execution_options(**{WRITE_INTENT: True})
-    with Session(engine, expire_on_commit=False) as session:
-        if writes:
-            publish_row_events(session, request.app.state.live_hub)  # others see this request's changes live
+    session = Session(engine, expire_on_commit=False)
+    if writes:
+        publish_row_events(session, request.app.state.live_hub)  # others see this request's changes live
+    try:
         yield session
+    finally:
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(session.close)
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -64,7 +78,9 @@ def get_signed_in(request: Request, session: Annotated[Session, Depends(get_sess
     return found
 
 
-def get_actor(signed_in: Annotated[SignedIn, Depends(get_signed_in)]) -> Actor:
+def get_actor(request: Request, session: Annotated[Session, Depends(get_session)]) -> Actor:
+    """Who acts for which team: the sign-in lookup and the team check in one thread hop."""
+    signed_in = get_signed_in(request, session)
     if signed_in.team is None:
         raise NoTeam()
     team = signed_in.team

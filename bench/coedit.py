@@ -5,7 +5,8 @@ the 300-row submission of bench/table.py (~120-word quotes, two underlines, 60-w
 two tags per row), adds the editors and a signed-in session for each, then starts
 `uvicorn --factory app.main:create_app --workers 2` as a subprocess. Every editor opens the table's event
 stream (GET /submissions/{id}/live?after=<latest event>, as the page does) and, once all streams are open,
-acts on average every 2 s (exponential think time) for 30 s:
+acts on average every 2 s (exponential think time) for 5 s of warm-up (not counted: each worker renders the
+table once and fills its connection pool, as a server that has been up a while has) and then 30 s measured:
 - 80% reads: a row's fragment (GET /rows/{id}/fragment; 90% of reads) or a table reload (GET /submissions/{id},
   ~2 MB; 10%);
 - 20% saves: POST /rows/{id}/text of a comment or recommendation of a random row, based on the version this
@@ -139,6 +140,7 @@ class Results:
     healthz_ms: list[float] = field(default_factory=list)
     loop_lag_ms: list[float] = field(default_factory=list)
     conflicts: int = 0
+    measuring: bool = False  # off during the warm-up: what starts then is not counted (errors always are)
     errors: Counter[str] = field(default_factory=Counter)
     # (row id, version) of each acknowledged save -> (editor, sent at)
     saves: dict[tuple[int, int], tuple[int, float]] = field(default_factory=dict)
@@ -217,13 +219,15 @@ class Editor:
                 self.shown[row_id] = version
 
     async def get(self, url: str, into: list[float], **kwargs) -> httpx.Response | None:
+        measured = self.results.measuring
         started = time.perf_counter()
         try:
             response = await self.client.get(url, **kwargs)
         except httpx.HTTPError as exc:
             self.results.errors[f"GET: {type(exc).__name__}"] += 1
             return None
-        into.append((time.perf_counter() - started) * 1000)
+        if measured:
+            into.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             self.results.errors[f"GET answered {response.status_code}"] += 1
             return None
@@ -249,6 +253,7 @@ class Editor:
         self.saves += 1
         field_name = self.rng.choice(("comment", "recommendation"))
         value = f"{words(self.rng, 60)} (editor {self.number}, save {self.saves})"
+        measured = self.results.measuring
         sent = time.perf_counter()
         try:
             response = await self.client.post(f"/rows/{row_id}/text", headers=self.change_headers, data={
@@ -256,13 +261,15 @@ class Editor:
         except httpx.HTTPError as exc:
             self.results.errors[f"save: {type(exc).__name__}"] += 1
             return
-        self.results.save_ms.append((time.perf_counter() - sent) * 1000)
+        if measured:
+            self.results.save_ms.append((time.perf_counter() - sent) * 1000)
         if response.status_code == 204:
             version = int(response.headers["X-Row-Version"])
-            self.results.saves[(row_id, version)] = (self.number, sent)
+            if measured:
+                self.results.saves[(row_id, version)] = (self.number, sent)
             self.shown[row_id] = max(self.shown[row_id], version)
         elif response.status_code == 409:
-            self.results.conflicts += 1
+            self.results.conflicts += measured
             offered = CONFLICT_VERSION.search(response.text)
             if offered:
                 self.shown[row_id] = max(self.shown[row_id], int(offered.group(1)))
@@ -273,10 +280,12 @@ class Editor:
 async def probe_healthz(base_url: str, results: Results, until: float) -> None:
     async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=KEEPALIVE) as client:
         while time.perf_counter() < until:
+            measured = results.measuring
             started = time.perf_counter()
             try:
                 response = await client.get("/healthz")
-                results.healthz_ms.append((time.perf_counter() - started) * 1000)
+                if measured:
+                    results.healthz_ms.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 200:
                     results.errors[f"healthz answered {response.status_code}"] += 1
             except httpx.HTTPError as exc:
@@ -288,7 +297,8 @@ async def probe_loop_lag(results: Results, until: float) -> None:
     while time.perf_counter() < until:
         started = time.perf_counter()
         await asyncio.sleep(0.05)
-        results.loop_lag_ms.append((time.perf_counter() - started - 0.05) * 1000)
+        if results.measuring:
+            results.loop_lag_ms.append((time.perf_counter() - started - 0.05) * 1000)
 
 
 async def run_load(base_url: str, table: Table, args: argparse.Namespace) -> Results:
@@ -301,9 +311,14 @@ async def run_load(base_url: str, table: Table, args: argparse.Namespace) -> Res
     try:
         await asyncio.wait_for(asyncio.gather(*(e.opened.wait() for e in editors)), 60)
         await asyncio.sleep(1)  # the presence broadcasts of 50 new viewers settle
-        until = time.perf_counter() + args.seconds
+        until = time.perf_counter() + args.warmup + args.seconds
+
+        async def measure_after_warmup() -> None:
+            await asyncio.sleep(args.warmup)
+            results.measuring = True
+
         await asyncio.gather(*(e.act(until) for e in editors), probe_healthz(base_url, results, until),
-                             probe_loop_lag(results, until))
+                             probe_loop_lag(results, until), measure_after_warmup())
         await asyncio.sleep(GRACE_SECONDS)
     finally:
         stopping.set()
@@ -361,7 +376,9 @@ def line(name: str, values: list[float], unit: str = "requests") -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--editors", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=30, help="measured seconds, after the warm-up")
+    parser.add_argument("--warmup", type=float, default=5,
+                        help="seconds of the same load first, not counted: each worker's caches and pool fill up")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rows", type=int, default=300)
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds between an editor's actions")
@@ -404,12 +421,14 @@ def main() -> int:
     healthz_p99 = percentiles(results.healthz_ms)[1]
     saves = len(results.saves) + results.conflicts
     print(f"co-editing: {args.editors} editors, one {args.rows}-row table, {args.workers} uvicorn workers on "
-          f"PostgreSQL, {args.seconds:.0f} s, think time exp. mean {args.think:.1f} s (set-up {built:.1f} s)")
+          f"PostgreSQL, {args.seconds:.0f} s measured after {args.warmup:.0f} s of warm-up, think time exp. mean "
+          f"{args.think:.1f} s (set-up {built:.1f} s)")
     print(f"  the load generator runs on the same machine ({os.cpu_count()} cores) as the workers and PostgreSQL; "
           f"load average {load_before:.1f} before, {load_after:.1f} after (other work on the machine counts too)")
-    print(f"  the workers used {cpu_used:.1f} CPU-seconds in {args.seconds + GRACE_SECONDS:.0f} s of load "
-          f"({cpu_used / (args.seconds + GRACE_SECONDS) * 100:.0f}% of one core); the load generator itself "
-          f"{own_used:.1f} CPU-seconds ({own_used / (args.seconds + GRACE_SECONDS) * 100:.0f}%)")
+    loaded = args.warmup + args.seconds + GRACE_SECONDS
+    print(f"  the workers used {cpu_used:.1f} CPU-seconds in {loaded:.0f} s of load "
+          f"({cpu_used / loaded * 100:.0f}% of one core); the load generator itself "
+          f"{own_used:.1f} CPU-seconds ({own_used / loaded * 100:.0f}%)")
     print(f"actions: {len(results.read_ms)} row reads, {len(results.reload_ms)} table reloads, {saves} saves "
           f"({results.conflicts} conflicts), {len(results.fetch_ms)} live row fetches, "
           f"{len(results.healthz_ms)} /healthz probes")

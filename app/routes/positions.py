@@ -37,7 +37,7 @@ def load_position(position_id: int, session: SessionDep, actor: CurrentActor) ->
 TeamPosition = Annotated[Position, Depends(load_position)]
 
 
-def match_cache(request: Request) -> MatchIndexCache:
+async def match_cache(request: Request) -> MatchIndexCache:
     cache: MatchIndexCache = request.app.state.match_cache
     return cache
 

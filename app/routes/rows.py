@@ -41,7 +41,7 @@ class LoadedRow:
 TeamRow = Annotated[LoadedRow, Depends()]
 
 
-def editable_row(loaded: TeamRow) -> LoadedRow:
+async def editable_row(loaded: TeamRow) -> LoadedRow:  # no I/O: runs in the event loop
     """A row the actor may change: of their team (else 404) and with a role that writes rows (else 403)."""
     permissions.require(loaded.role, permissions.Permission.edit_rows)
     return loaded

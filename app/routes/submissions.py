@@ -41,7 +41,7 @@ def load_submission(submission_id: int, session: SessionDep, actor: CurrentActor
 TeamSubmission = Annotated[Submission, Depends(load_submission)]
 
 
-def settings_form(
+async def settings_form(  # no I/O: runs in the event loop
     title: Annotated[str, Form(max_length=500)],
     organisation: Annotated[str, Form(max_length=300)] = "",
     addressee: Annotated[str, Form(max_length=500)] = "",
