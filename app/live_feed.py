@@ -28,8 +28,7 @@ from sqlmodel import Session
 from app.live import Hub
 from app.live_wiring import events_since
 from app.row_cache import CSRF_PLACEHOLDER, RenderCache
-from app.templating import templates
-from app.views import STATUS_NAMES, single_row_view
+from app.views import rendered_row
 from comments.models import CommentRow
 
 CONTENT_ACTIONS = frozenset({"added", "updated", "restored"})
@@ -124,15 +123,7 @@ class LiveFeed:
         row = session.get(CommentRow, row_id)
         if row is None or row.deleted_at is not None:
             return None
-
-        def render() -> tuple[str, ...]:
-            html = templates.env.get_template("submissions/_row.html").render(
-                r=single_row_view(session, row=row, team_id=team_id), csrf_token=CSRF_PLACEHOLDER,
-                statuses=STATUS_NAMES)
-            return tuple(html.split(CSRF_PLACEHOLDER))
-
-        pieces: tuple[str, ...] = self.cache.get_or_render(("live-row", row.id, row.version), render)
-        return pieces
+        return rendered_row(session, row=row, team_id=team_id, cache=self.cache)
 
 
 def for_stream(events: list[FeedEvent], *, csrf_token: str) -> list[tuple[int, str, str]]:

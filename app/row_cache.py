@@ -5,7 +5,9 @@ A row's markup depends only on the row (its `version` goes up with every change:
 status, assignee, delete/restore), on the names of its tags and on its number of notes, so (id, version, tag
 names, note count) is a complete key. The CSRF token
 is the one per-session value inside a row: rows are cached with a placeholder that is swapped for the
-visitor's token when the page is put together. Bounded LRU; each worker process has its own.
+visitor's token when the page is put together. The table page, a row's fragment and the live feed share the
+entries (app/views.py), so a row rendered for one is ready for the others. Bounded LRU; each worker process has
+its own.
 """
 
 from __future__ import annotations

@@ -162,22 +162,39 @@ def row_view(
     )
 
 
+RenderedRow = tuple[tuple[str, ...], int]  # a row's HTML cut at its CSRF token places; unexportable characters
+
+
+def _row_cache_key(row: queries.RowRecord, tag_names: tuple[str, ...], note_count: int) -> tuple[object, ...]:
+    """What a rendered row depends on besides its version (see app/row_cache.py). The table, a row's fragment
+    and the live feed share entries: a row rendered for one is ready for the others."""
+    return ("row", row.id, row.version, tag_names, note_count)
+
+
+def _render_row(view: RowView) -> RenderedRow:
+    html = templates.env.get_template("submissions/_row.html").render(
+        r=view, csrf_token=CSRF_PLACEHOLDER, statuses=STATUS_NAMES)
+    # kept cut at the token's places, so putting a page together is one join, not a search
+    return tuple(html.split(CSRF_PLACEHOLDER)), view.unexportable_characters
+
+
+def with_token(pieces: tuple[str, ...], csrf_token: str) -> str:
+    """A cached row's HTML with this visitor's CSRF token in its places."""
+    return str(escape(csrf_token)).join(pieces)
+
+
 def table_view(
     session: Session, *, submission: Submission, row_filter: queries.RowFilter, cache: RenderCache, csrf_token: str,
 ) -> TableView:
     """The table page's data, its rows already rendered (from the cache when unchanged since last time)."""
     tags = queries.team_tags(session, team_id=submission.team_id)
     tags_by_id = {tag.id: tag for tag in tags if tag.id is not None}
-    template = templates.env.get_template("submissions/_row.html")
     members: dict[int, str] = {}
 
-    def render_row(entry: queries.TableRow) -> tuple[tuple[str, ...], int]:
+    def render_row(entry: queries.TableRow) -> RenderedRow:
         if not members:  # only when a row is not in the cache
             members.update(queries.team_members(session, team_id=submission.team_id))
-        html = template.render(r=row_view(entry, tags_by_id, members), csrf_token=CSRF_PLACEHOLDER,
-                               statuses=STATUS_NAMES)
-        # kept cut at the token's places, so putting a page together is one join, not a search
-        return tuple(html.split(CSRF_PLACEHOLDER)), unexportable_characters(entry.row)
+        return _render_row(row_view(entry, tags_by_id, members))
 
     token = str(escape(csrf_token))
     parts: list[str] = []
@@ -185,8 +202,9 @@ def table_view(
     entries = queries.table_rows(session, submission=submission, row_filter=row_filter)
     for entry in entries:
         row = entry.row
-        names = tuple(tags_by_id[t].name for t in sorted(entry.tag_ids) if t in tags_by_id)
-        key = (row.id, row.version, names, entry.note_count)
+        on_row = set(entry.tag_ids)
+        names = tuple(tag.name for tag_id, tag in tags_by_id.items() if tag_id in on_row)  # as shown: team order
+        key = _row_cache_key(row, names, entry.note_count)
         pieces, dropped = cache.get_or_render(key, lambda entry=entry: render_row(entry))
         parts.append(token.join(pieces))
         if dropped:
@@ -201,10 +219,19 @@ def table_view(
     )
 
 
-def single_row_view(session: Session, *, row: CommentRow, team_id: int) -> RowView:
-    tags = {tag.id: tag for tag in queries.team_tags(session, team_id=team_id) if tag.id is not None}
-    members = dict(queries.team_members(session, team_id=team_id))
-    return row_view(queries.table_row(session, row=row), tags, members)
+def rendered_row(session: Session, *, row: CommentRow, team_id: int, cache: RenderCache) -> tuple[str, ...]:
+    """One row as the table shows it, cut at its CSRF token places: three small queries, and a render only
+    when this version of the row has not been rendered in this process yet."""
+    shown = queries.shown_row(session, row=row, team_id=team_id)
+
+    def render() -> RenderedRow:
+        tags = {tag.id: tag for tag in shown.tags if tag.id is not None}
+        members = {row.assigned_to_id: shown.assignee} if row.assigned_to_id and shown.assignee else {}
+        return _render_row(row_view(shown.entry, tags, members))
+
+    key = _row_cache_key(shown.entry.row, tuple(tag.name for tag in shown.tags), shown.entry.note_count)
+    pieces, _dropped = cache.get_or_render(key, render)
+    return pieces  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)

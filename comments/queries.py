@@ -280,6 +280,38 @@ def table_row(session: Session, *, row: CommentRow) -> TableRow:
     return TableRow(_record(row), spans=[SpanRecord(*s) for s in spans], tag_ids=list(tag_ids), note_count=notes)
 
 
+@dataclass(frozen=True, slots=True)
+class ShownRow:
+    """One row with everything its place in the table shows."""
+
+    entry: TableRow
+    tags: list[ConcernTag]  # the row's tags, in the team's order
+    assignee: str | None  # the assigned member's name (None if unassigned or no longer in the team)
+
+
+def shown_row(session: Session, *, row: CommentRow, team_id: int) -> ShownRow:
+    """One row for the table, in three queries: its spans, its tags, and its note count with its assignee's
+    name. Only the row's own tags and member are read, not the team's lists (this runs on every live update)."""
+    spans = session.execute(
+        select(RowSpan.id, RowSpan.start, RowSpan.end, RowSpan.exact).where(RowSpan.row_id == row.id)
+        .order_by(col(RowSpan.start))
+    ).all()
+    tags = list(session.exec(
+        select(ConcernTag).join(RowTag, col(RowTag.tag_id) == ConcernTag.id)
+        .where(RowTag.row_id == row.id, ConcernTag.team_id == team_id)
+        .order_by(col(ConcernTag.sort_order), col(ConcernTag.id))
+    ).all())
+    note_count = select(func.count()).select_from(RowNote).where(RowNote.row_id == row.id).scalar_subquery()
+    assignee = (
+        select(User.display_name).join(Membership, col(Membership.user_id) == User.id)
+        .where(User.id == row.assigned_to_id, Membership.team_id == team_id).scalar_subquery()
+    )
+    notes, name = session.execute(select(note_count, assignee)).one()
+    entry = TableRow(_record(row), spans=[SpanRecord(*s) for s in spans], tag_ids=[t.id for t in tags if t.id],
+                     note_count=notes)
+    return ShownRow(entry, tags, name if row.assigned_to_id else None)
+
+
 def next_live_row(session: Session, *, row: CommentRow) -> CommentRow | None:
     """The row shown right after this one (deleted rows are not shown)."""
     statement = select(CommentRow).where(

@@ -8,11 +8,12 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.deps import CsrfProtected, CurrentActor, SessionDep
+from app.security import csrf_token
 from app.templating import is_htmx, render
-from app.views import STATUS_NAMES, history_view, row_view
+from app.views import STATUS_NAMES, history_view, rendered_row, row_view, with_token
 from comments import permissions, queries, submissions
 from comments.models import CommentRow, RowKind, Submission
 
@@ -65,9 +66,11 @@ def saved_headers(row: CommentRow) -> dict[str, str]:
 
 
 def row_fragment(request: Request, session: SessionDep, loaded: LoadedRow) -> Response:
-    """The whole table row (for live updates), whatever the request."""
-    context = _row_context(session, loaded.row, loaded.submission, loaded.team_id)
-    return render(request, "submissions/_row.html", context, headers={"X-Row-Version": str(loaded.row.version)})
+    """The whole table row (for live updates), whatever the request; from the render cache when this version
+    of the row was shown before."""
+    pieces = rendered_row(session, row=loaded.row, team_id=loaded.team_id, cache=request.app.state.render_cache)
+    return HTMLResponse(with_token(pieces, csrf_token(request)),
+                        headers={"X-Row-Version": str(loaded.row.version), "Vary": "HX-Request"})
 
 
 def _row_context(session: SessionDep, row: CommentRow, submission: Submission, team_id: int) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from comments import queries, submissions
 from comments.models import CommentRow, Membership, Role, RowSpan, Submission
 from tests.conftest import sign_in_as
-from tests.factories import make_draft, make_submission, make_team, provision
+from tests.factories import make_draft, make_member, make_submission, make_team, provision
 
 HX = {"HX-Request": "true"}
 
@@ -259,6 +259,40 @@ def test_cached_rows_follow_every_change_and_carry_each_visitors_token(
         tokens = {i["value"] for i in page.select(f"#row-{row.id} input[name=csrf_token]")}
         assert len(tokens) == 1 and csrf_token not in tokens
         assert "\x00" not in other.get(url).text
+
+
+def test_a_rows_fragment_is_the_row_the_table_shows(client, csrf_token, submission, draft, session, local, app) -> None:
+    """live.js swaps the fragment (and the live feed's copy, made the same way) for the table's row: they must be
+    the same HTML, also for what the row shows beside its text: tags in the team's order, notes, assignee."""
+    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    colleague = make_member(session, local, name="Cleo Colleague")
+    session.commit()
+    tags = queries.team_tags(session, team_id=local.id)
+    post(client, csrf_token, f"/rows/{row.id}/tags", {"tag": [str(tags[2].id), str(tags[0].id)]})
+    post(client, csrf_token, f"/rows/{row.id}/notes", {"text": "We should say more."})
+    post(client, csrf_token, f"/rows/{row.id}/assign", {"user_id": str(colleague.id)})
+
+    def both() -> tuple[str, str]:
+        app.state.render_cache.clear()  # each side renders the row itself...
+        fragment = client.get(f"/rows/{row.id}/fragment", headers=HX).text
+        in_table = BeautifulSoup(client.get(f"/submissions/{submission.id}").text, "html.parser").select_one(
+            f"#row-{row.id}")
+        return str(BeautifulSoup(fragment, "html.parser").select_one("tr")), str(in_table)
+
+    fragment, in_table = both()
+    assert fragment == in_table
+    soup = BeautifulSoup(fragment, "html.parser")
+    assert [li.text for li in soup.select("li.tag")] == [tags[0].name, tags[2].name]  # the team's order
+    assert "Cleo Colleague" in soup.select_one(".assignee").text and "Status and discussion (1)" in fragment
+    # ...and a row rendered for one is served to the other
+    hits = app.state.render_cache.hits
+    client.get(f"/rows/{row.id}/fragment", headers=HX)
+    assert app.state.render_cache.hits == hits + 1
+    # a member who left the team is no longer shown as the assignee, in either
+    session.delete(session.exec(select(Membership).where(Membership.user_id == colleague.id)).one())
+    session.commit()
+    fragment, in_table = both()
+    assert fragment == in_table and "Cleo Colleague" not in fragment
 
 
 def test_upload_a_past_submission_in_the_browser_form(client, csrf_token, session) -> None:
