@@ -28,6 +28,15 @@ class RenderCache:
         self.hits = 0
         self.misses = 0
 
+    def get(self, key: Hashable) -> Any:
+        """The entry, or None. A found entry counts as a hit; a None is not counted (get_or_render() follows)."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+            return found
+
     def get_or_render(self, key: Hashable, render: Callable[[], Any]) -> Any:
         with self._lock:
             html = self._entries.get(key)

@@ -162,20 +162,21 @@ def row_view(
     )
 
 
-RenderedRow = tuple[tuple[str, ...], int]  # a row's HTML cut at its CSRF token places; unexportable characters
+# A row's HTML cut at its CSRF token places, how many of its characters a Word file cannot hold, and its label.
+RenderedRow = tuple[tuple[str, ...], int, str | None]
 
 
-def _row_cache_key(row: queries.RowRecord, tag_names: tuple[str, ...], note_count: int) -> tuple[object, ...]:
-    """What a rendered row depends on besides its version (see app/row_cache.py). The table, a row's fragment
-    and the live feed share entries: a row rendered for one is ready for the others."""
-    return ("row", row.id, row.version, tag_names, note_count)
+def _row_cache_key(row_id: int, version: int, tag_names: tuple[str, ...], note_count: int) -> tuple[object, ...]:
+    """What a rendered row depends on (see app/row_cache.py). The table, a row's fragment and the live feed share
+    entries: a row rendered for one is ready for the others."""
+    return ("row", row_id, version, tag_names, note_count)
 
 
 def _render_row(view: RowView) -> RenderedRow:
     html = templates.env.get_template("submissions/_row.html").render(
         r=view, csrf_token=CSRF_PLACEHOLDER, statuses=STATUS_NAMES)
     # kept cut at the token's places, so putting a page together is one join, not a search
-    return tuple(html.split(CSRF_PLACEHOLDER)), view.unexportable_characters
+    return tuple(html.split(CSRF_PLACEHOLDER)), view.unexportable_characters, view.label
 
 
 def with_token(pieces: tuple[str, ...], csrf_token: str) -> str:
@@ -186,33 +187,49 @@ def with_token(pieces: tuple[str, ...], csrf_token: str) -> str:
 def table_view(
     session: Session, *, submission: Submission, row_filter: queries.RowFilter, cache: RenderCache, csrf_token: str,
 ) -> TableView:
-    """The table page's data, its rows already rendered (from the cache when unchanged since last time)."""
+    """The table page's data, its rows already rendered. The rows' outlines (no texts) say which are shown and
+    which cached renderings are current; only the others are read in full and rendered."""
     tags = queries.team_tags(session, team_id=submission.team_id)
     tags_by_id = {tag.id: tag for tag in tags if tag.id is not None}
-    members: dict[int, str] = {}
+    outline = queries.table_outline(session, submission=submission)
+    shown = [row for row in outline.rows if row_filter.admits(row)]
 
-    def render_row(entry: queries.TableRow) -> RenderedRow:
-        if not members:  # only when a row is not in the cache
-            members.update(queries.team_members(session, team_id=submission.team_id))
-        return _render_row(row_view(entry, tags_by_id, members))
+    def key(row: queries.RowOutline, version: int) -> tuple[object, ...]:
+        on_row = set(row.tag_ids)
+        names = tuple(tag.name for tag_id, tag in tags_by_id.items() if tag_id in on_row)  # as shown: team order
+        return _row_cache_key(row.id, version, names, row.note_count)
 
+    rendered: dict[int, RenderedRow] = {}
+    for row in shown:
+        cached = cache.get(key(row, row.version))
+        if cached is not None:
+            rendered[row.id] = cached
+    missing = [row for row in shown if row.id not in rendered]
+    if missing:
+        members = dict(queries.team_members(session, team_id=submission.team_id))
+        full = queries.full_rows(session, outline=missing)
+        for row in missing:
+            entry = full.get(row.id)
+            if entry is None:  # deleted since the outline was read
+                continue
+            # keyed by the version just read: the texts may be newer than the outline (another statement)
+            rendered[row.id] = cache.get_or_render(key(row, entry.row.version),
+                                                   lambda entry=entry: _render_row(row_view(entry, tags_by_id,
+                                                                                            members)))
     token = str(escape(csrf_token))
     parts: list[str] = []
     unexportable: list[tuple[int, str | None, int]] = []
-    entries = queries.table_rows(session, submission=submission, row_filter=row_filter)
-    for entry in entries:
-        row = entry.row
-        on_row = set(entry.tag_ids)
-        names = tuple(tag.name for tag_id, tag in tags_by_id.items() if tag_id in on_row)  # as shown: team order
-        key = _row_cache_key(row, names, entry.note_count)
-        pieces, dropped = cache.get_or_render(key, lambda entry=entry: render_row(entry))
+    for row in shown:
+        if row.id not in rendered:
+            continue
+        pieces, dropped, label = rendered[row.id]
         parts.append(token.join(pieces))
         if dropped:
-            unexportable.append((row.id, row_label(row), dropped))
+            unexportable.append((row.id, label, dropped))
     return TableView(
         rows_html=Markup("".join(parts)),
-        row_count=len(entries),
-        counts=queries.table_counts(session, submission=submission),
+        row_count=len(parts),
+        counts=outline.counts,
         tags=tags,
         row_filter=row_filter,
         unexportable_rows=unexportable,
@@ -229,8 +246,9 @@ def rendered_row(session: Session, *, row: CommentRow, team_id: int, cache: Rend
         members = {row.assigned_to_id: shown.assignee} if row.assigned_to_id and shown.assignee else {}
         return _render_row(row_view(shown.entry, tags, members))
 
-    key = _row_cache_key(shown.entry.row, tuple(tag.name for tag in shown.tags), shown.entry.note_count)
-    pieces, _dropped = cache.get_or_render(key, render)
+    record = shown.entry.row
+    key = _row_cache_key(record.id, record.version, tuple(tag.name for tag in shown.tags), shown.entry.note_count)
+    pieces, _dropped, _label = cache.get_or_render(key, render)
     return pieces  # type: ignore[no-any-return]
 
 

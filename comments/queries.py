@@ -127,6 +127,14 @@ class RowFilter:
     def active(self) -> bool:
         return bool(self.tag_id or self.kind or self.provision_id or self.untagged or self.status)
 
+    def admits(self, row: RowOutline) -> bool:
+        """The same test as table_rows() makes in SQL, on a row's outline."""
+        return ((not self.kind or row.kind.value == self.kind)
+                and (not self.status or row.status.value == self.status)
+                and (not self.provision_id or row.provision_id == self.provision_id)
+                and (not self.tag_id or self.tag_id in row.tag_ids)
+                and (not self.untagged or not row.tag_ids))
+
 
 @dataclass(frozen=True, slots=True)
 class RowRecord:
@@ -234,39 +242,97 @@ def table_rows(
     return list(by_id.values())
 
 
-def table_counts(session: Session, *, submission: Submission) -> TableCounts:
-    live = (CommentRow.submission_id == submission.id, col(CommentRow.deleted_at).is_(None))
+@dataclass(frozen=True, slots=True)
+class RowOutline:
+    """A live row without its texts: enough to filter and count it and to find its cached rendering."""
+
+    id: int
+    version: int
+    kind: RowKind
+    status: RowStatus
+    provision_id: int | None
+    on_article: bool  # its provision is an article (not a chapter, paragraph or item)
+    tag_ids: tuple[int, ...]
+    note_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableOutline:
+    rows: list[RowOutline]  # in table order
+    counts: TableCounts
+
+
+def table_outline(session: Session, *, submission: Submission) -> TableOutline:
+    """Every live row of the table without its texts, and the table's counts worked out from them: four small
+    queries whatever the number of rows. The table page reads full rows only for those not in its cache."""
     core = session.connection()
-    by_kind: dict[object, int] = {}
-    by_status: dict[object, int] = {}
-    for kind, status, n in core.execute(  # one pass for both breakdowns
-        select(CommentRow.kind, CommentRow.status, func.count()).where(*live)
-        .group_by(col(CommentRow.kind), col(CommentRow.status))
+    live = (CommentRow.submission_id == submission.id, col(CommentRow.deleted_at).is_(None))
+    rows = core.execute(
+        select(CommentRow.id, CommentRow.version, CommentRow.kind, CommentRow.status, CommentRow.provision_id,
+               Provision.kind)
+        .outerjoin(Provision, col(CommentRow.provision_id) == Provision.id).where(*live)
+        .order_by(col(CommentRow.sort_order), col(CommentRow.id))
+    ).all()
+    tags: dict[int, list[int]] = {}
+    for row_id, tag_id in core.execute(
+        select(RowTag.row_id, RowTag.tag_id).join(CommentRow, col(RowTag.row_id) == CommentRow.id).where(*live)
+        .order_by(col(RowTag.row_id), col(RowTag.tag_id))
     ).all():
-        by_kind[kind] = by_kind.get(kind, 0) + n
-        by_status[status] = by_status.get(status, 0) + n
-    by_tag = dict(core.execute(
-        select(RowTag.tag_id, func.count()).join(CommentRow, col(RowTag.row_id) == CommentRow.id)
-        .where(*live).group_by(col(RowTag.tag_id))
+        tags.setdefault(row_id, []).append(tag_id)
+    notes = dict(core.execute(
+        select(RowNote.row_id, func.count()).join(CommentRow, col(RowNote.row_id) == CommentRow.id).where(*live)
+        .group_by(col(RowNote.row_id))
     ).all())
-    tagged_rows = select(RowTag.row_id)
-    untagged = core.execute(
-        select(func.count()).select_from(CommentRow).where(*live, col(CommentRow.id).not_in(tagged_rows))
-    ).scalar_one()
     articles = core.execute(select(func.count()).select_from(Provision).where(
         Provision.draft_id == submission.draft_id, Provision.kind == ProvisionKind.article)).scalar_one()
-    covered = core.execute(select(func.count(func.distinct(CommentRow.provision_id))).join(
-        Provision, col(CommentRow.provision_id) == Provision.id).where(*live, Provision.kind == ProvisionKind.article)
-    ).scalar_one()
+    outline = [
+        RowOutline(id=row_id, version=version, kind=RowKind(kind), status=RowStatus(status),
+                   provision_id=provision_id, on_article=provision_kind is not None
+                   and ProvisionKind(provision_kind) == ProvisionKind.article,
+                   tag_ids=tuple(tags.get(row_id, ())), note_count=notes.get(row_id, 0))
+        for row_id, version, kind, status, provision_id, provision_kind in rows
+    ]
+    return TableOutline(outline, _counts(outline, articles=articles))
+
+
+def _counts(rows: Sequence[RowOutline], *, articles: int) -> TableCounts:
+    by_kind: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    by_tag: dict[int, int] = {}
+    for row in rows:
+        by_kind[row.kind.value] = by_kind.get(row.kind.value, 0) + 1
+        by_status[row.status.value] = by_status.get(row.status.value, 0) + 1
+        for tag_id in row.tag_ids:
+            by_tag[tag_id] = by_tag.get(tag_id, 0) + 1
     return TableCounts(
-        total=sum(by_kind.values()),
-        by_kind={str(k.value if hasattr(k, "value") else k): n for k, n in by_kind.items()},
-        by_tag=by_tag,
-        untagged=untagged,
-        by_status={str(k.value if hasattr(k, "value") else k): n for k, n in by_status.items()},
-        articles=articles,
-        articles_covered=covered,
+        total=len(rows), by_kind=by_kind, by_tag=by_tag, untagged=sum(1 for row in rows if not row.tag_ids),
+        by_status=by_status, articles=articles,
+        articles_covered=len({row.provision_id for row in rows if row.on_article}),
     )
+
+
+def table_counts(session: Session, *, submission: Submission) -> TableCounts:
+    return table_outline(session, submission=submission).counts
+
+
+def full_rows(session: Session, *, outline: Sequence[RowOutline]) -> dict[int, TableRow]:
+    """The texts and underlines of these rows (their tags and note counts come from the outline)."""
+    if not outline:
+        return {}
+    core = session.connection()
+    ids = [row.id for row in outline]
+    by_id = {row.id: row for row in outline}
+    found: dict[int, TableRow] = {}
+    for values in core.execute(select(*_ROW_COLUMNS).where(col(CommentRow.id).in_(ids))).all():
+        seen = by_id[values[0]]
+        found[values[0]] = TableRow(RowRecord(*values), tag_ids=list(seen.tag_ids), note_count=seen.note_count)
+    for row_id, *span in core.execute(
+        select(RowSpan.row_id, RowSpan.id, RowSpan.start, RowSpan.end, RowSpan.exact)
+        .where(col(RowSpan.row_id).in_(ids)).order_by(col(RowSpan.row_id), col(RowSpan.start))
+    ).all():
+        if row_id in found:
+            found[row_id].spans.append(SpanRecord(*span))
+    return found
 
 
 def table_row(session: Session, *, row: CommentRow) -> TableRow:

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from comments import queries, submissions
 from comments.errors import InvalidInput, NotFound
 from comments.export.assemble import WHOLE_DRAFT_LABEL, export_document, opening_paragraphs
-from comments.models import CommentRow, ConcernTag, RowKind, RowSpan
+from comments.models import CommentRow, ConcernTag, Role, RowKind, RowSpan
 from tests.factories import make_draft, make_submission, make_team, provision
 
 
@@ -145,6 +145,41 @@ def test_filters_and_counts(session: Session, submission, draft, team_id: int) -
     assert filtered(kind="comment") == ["Article 2", "Article 4"]
     assert filtered(untagged=True) == ["Article 4"]
     assert filtered(provision_id=r3.provision_id) == ["Article 3"]
+
+
+def test_the_outline_filters_and_counts_as_the_table_queries_do(session: Session, submission, draft, team_id):
+    """The table page filters and counts rows from their outlines (no texts): the same answers as SQL."""
+    tags = queries.team_tags(session, team_id=team_id)
+    r2 = add(session, submission, draft, "Article 2")
+    r3 = add(session, submission, draft, "Article 3", kind=RowKind.question)
+    r4 = add(session, submission, draft, "Article 4")
+    add(session, submission, draft, None)  # on the draft as a whole
+    deleted = add(session, submission, draft, "Article 5")
+    submissions.set_row_tags(session, row=r2, team_id=team_id, tag_ids=[tags[0].id])
+    submissions.set_row_tags(session, row=r3, team_id=team_id, tag_ids=[tags[0].id, tags[1].id])
+    submissions.set_row_tags(session, row=deleted, team_id=team_id, tag_ids=[tags[2].id])
+    submissions.delete_row(session, row=deleted)
+    submissions.set_row_status(session, row=r4, status="in_review", role=Role.lead, by=None)
+    submissions.add_note(session, row=r3, text="Check with members.", by=None)
+    outline = queries.table_outline(session, submission=submission)
+    full = queries.table_rows(session, submission=submission)
+    assert [r.id for r in outline.rows] == [e.row.id for e in full]
+    assert [(r.version, sorted(r.tag_ids), r.note_count) for r in outline.rows] == [
+        (e.row.version, sorted(e.tag_ids), e.note_count) for e in full]
+    filters = [queries.RowFilter(), queries.RowFilter(tag_id=tags[0].id), queries.RowFilter(tag_id=tags[2].id),
+               queries.RowFilter(untagged=True), queries.RowFilter(kind="question"),
+               queries.RowFilter(status="in_review"), queries.RowFilter(provision_id=r3.provision_id),
+               queries.RowFilter(kind="comment", untagged=True)]
+    for row_filter in filters:
+        in_sql = [e.row.id for e in queries.table_rows(session, submission=submission, row_filter=row_filter)]
+        assert [r.id for r in outline.rows if row_filter.admits(r)] == in_sql, row_filter
+    counts = outline.counts
+    assert counts.total == 4 and counts.by_kind == {"comment": 3, "question": 1}
+    assert counts.by_status == {"draft": 3, "in_review": 1} and counts.untagged == 2
+    assert counts.by_tag == {tags[0].id: 2, tags[1].id: 1}  # the deleted row's tag is not counted
+    assert counts.articles_covered == 3 and counts.articles >= 4
+    texts = queries.full_rows(session, outline=[r for r in outline.rows if r.id == r3.id])
+    assert list(texts) == [r3.id] and texts[r3.id].row.kind == RowKind.question and texts[r3.id].note_count == 1
 
 
 def test_move_delete_restore(session: Session, submission, draft) -> None:
