@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import bindparam, event, text
 from sqlmodel import Session, col, select
 
 from app.live import Hub, ring_after_commit
@@ -40,15 +40,19 @@ def _ring(session: Session, hub: Hub) -> None:
         ring_after_commit(session, hub, row_event.submission_id, row_event.id)
 
 
+_EVENTS_AFTER = (  # built once: every live update runs it
+    select(RowEvent.id, RowEvent.row_id, RowEvent.action, RowEvent.version)
+    .where(RowEvent.submission_id == bindparam("submission_id"), col(RowEvent.id) > bindparam("after"))
+    .order_by(col(RowEvent.id)).limit(bindparam("limit"))
+)
+
+
 def events_since(
     session: Session, *, submission_id: int, after: int, limit: int = 500,
 ) -> list[tuple[int, str, dict[str, Any]]]:
     """The stream's events after `after`: (id, "row", data for app/static/live.js), oldest first."""
-    found = session.exec(
-        select(RowEvent.id, RowEvent.row_id, RowEvent.action, RowEvent.version)
-        .where(RowEvent.submission_id == submission_id, col(RowEvent.id) > after)
-        .order_by(col(RowEvent.id)).limit(limit)
-    ).all()
+    found = session.connection().execute(
+        _EVENTS_AFTER, {"submission_id": submission_id, "after": after, "limit": limit}).all()
     out = []
     for event_id, row_id, action, version in found:
         live_action = _LIVE_ACTIONS.get(action, "updated")

@@ -36,6 +36,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import multiprocessing
 import os
 import random
 import re
@@ -46,6 +47,8 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
 from urllib.parse import quote
 
@@ -146,6 +149,25 @@ class Results:
     saves: dict[tuple[int, int], tuple[int, float]] = field(default_factory=dict)
     received: dict[tuple[int, int], dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
     fetched: dict[tuple[int, int], dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
+    cpu_seconds: float = 0.0  # the load generator's own
+
+    def portable(self) -> Results:
+        """A copy that pickles (no defaultdict factories), to send from a load process to the parent."""
+        return Results(self.save_ms, self.read_ms, self.reload_ms, self.fetch_ms, self.healthz_ms, self.loop_lag_ms,
+                       self.conflicts, self.measuring, Counter(self.errors), dict(self.saves), dict(self.received),
+                       dict(self.fetched), self.cpu_seconds)
+
+    def add(self, other: Results) -> None:
+        """Merge another process's results (times are time.perf_counter(): CLOCK_MONOTONIC, one clock for all)."""
+        for name in ("save_ms", "read_ms", "reload_ms", "fetch_ms", "healthz_ms", "loop_lag_ms"):
+            getattr(self, name).extend(getattr(other, name))
+        self.conflicts += other.conflicts
+        self.errors.update(other.errors)
+        self.saves.update(other.saves)
+        for mine, theirs in ((self.received, other.received), (self.fetched, other.fetched)):
+            for change, arrivals in theirs.items():
+                mine[change].update(arrivals)
+        self.cpu_seconds += other.cpu_seconds
 
 
 class Editor:
@@ -301,15 +323,18 @@ async def probe_loop_lag(results: Results, until: float) -> None:
             results.loop_lag_ms.append((time.perf_counter() - started - 0.05) * 1000)
 
 
-async def run_load(base_url: str, table: Table, args: argparse.Namespace) -> Results:
+async def run_load(base_url: str, table: Table, args: argparse.Namespace, *, part: int, parts: int,
+                   all_streams_open: Barrier) -> Results:
+    """The editors numbered part, part + parts, ... (and the /healthz probe in part 0), in this process."""
     results = Results()
     editors = [Editor(n, token, table, base_url, results, fetch_rows=args.fetch, think=args.think, seed=args.seed)
-               for n, token in enumerate(table.tokens)]
+               for n, token in enumerate(table.tokens) if n % parts == part]
     stopping = asyncio.Event()
     streams = [asyncio.create_task(e.stream(stopping)) for e in editors]
     appliers = [asyncio.create_task(e.apply_events()) for e in editors]
     try:
         await asyncio.wait_for(asyncio.gather(*(e.opened.wait() for e in editors)), 60)
+        await asyncio.get_running_loop().run_in_executor(None, all_streams_open.wait, 60)  # every process's
         await asyncio.sleep(1)  # the presence broadcasts of 50 new viewers settle
         until = time.perf_counter() + args.warmup + args.seconds
 
@@ -317,8 +342,9 @@ async def run_load(base_url: str, table: Table, args: argparse.Namespace) -> Res
             await asyncio.sleep(args.warmup)
             results.measuring = True
 
-        await asyncio.gather(*(e.act(until) for e in editors), probe_healthz(base_url, results, until),
-                             probe_loop_lag(results, until), measure_after_warmup())
+        probes = [probe_healthz(base_url, results, until)] if part == 0 else []
+        await asyncio.gather(*(e.act(until) for e in editors), *probes, probe_loop_lag(results, until),
+                             measure_after_warmup())
         await asyncio.sleep(GRACE_SECONDS)
     finally:
         stopping.set()
@@ -326,6 +352,39 @@ async def run_load(base_url: str, table: Table, args: argparse.Namespace) -> Res
             task.cancel()
         await asyncio.gather(*streams, *appliers, return_exceptions=True)
         await asyncio.gather(*(e.close() for e in editors))
+    return results
+
+
+def load_process(base_url: str, table: Table, args: argparse.Namespace, part: int, parts: int,
+                 all_streams_open: Barrier, out: Queue) -> None:
+    started = time.process_time()
+    try:
+        results = asyncio.run(run_load(base_url, table, args, part=part, parts=parts,
+                                       all_streams_open=all_streams_open))
+    except BaseException as exc:  # the parent reports it: a load process must not fail silently
+        results = Results()
+        results.errors[f"load process {part}: {type(exc).__name__}: {exc}"] += 1
+        all_streams_open.abort()
+    results.cpu_seconds = time.process_time() - started
+    out.put(results.portable())
+
+
+def generate_load(base_url: str, table: Table, args: argparse.Namespace) -> Results:
+    """The editors spread over --load-processes processes, so that one busy event loop on the client side does
+    not hold back the answers it measures; their results merged."""
+    context = multiprocessing.get_context("fork")  # the children inherit the table and the arguments
+    parts = max(1, min(args.load_processes, args.editors))
+    all_streams_open = context.Barrier(parts)
+    out: Queue = context.Queue()
+    processes = [context.Process(target=load_process, args=(base_url, table, args, part, parts, all_streams_open,
+                                                            out)) for part in range(parts)]
+    for process in processes:
+        process.start()
+    results = Results()
+    for _ in processes:
+        results.add(out.get(timeout=args.warmup + args.seconds + 180))
+    for process in processes:
+        process.join(timeout=30)
     return results
 
 
@@ -380,6 +439,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=5,
                         help="seconds of the same load first, not counted: each worker's caches and pool fill up")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--load-processes", type=int, default=2,
+                        help="client processes the editors are spread over (default 2)")
     parser.add_argument("--rows", type=int, default=300)
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds between an editor's actions")
     parser.add_argument("--database-url", default=DEFAULT_URL, help="a PostgreSQL URL; a schema is made and dropped")
@@ -405,10 +466,9 @@ def main() -> int:
             http=NO_DELAY_PROTOCOL if args.tcp_nodelay else None,
         ) as server:
             load_before, cpu_before = os.getloadavg()[0], cpu_seconds(server.worker_pids())
-            own_before = time.process_time()
-            results = asyncio.run(run_load(server.url, table, args))
+            results = generate_load(server.url, table, args)
             load_after, cpu_used = os.getloadavg()[0], cpu_seconds(server.worker_pids()) - cpu_before
-            own_used = time.process_time() - own_before
+            own_used = results.cpu_seconds
             server_log = server.log()
     finally:
         drop_schema(args.database_url, schema)

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import Literal
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -279,6 +279,15 @@ def _spans_value(spans: Iterable[RowSpan]) -> list[list[object]]:
 
 
 SAVE_ATTEMPTS = 5  # a save racing others' saves of other fields is retried, never refused
+# The save's UPDATE for each field, built once (saves are the commonest write). It writes only when the row is
+# still at the version it was read at.
+_SAVE_TEXT = {
+    field: update(CommentRow)
+    .where(col(CommentRow.id) == bindparam("row_id"), col(CommentRow.version) == bindparam("read_version"))
+    .values({field: bindparam("new_text"), "version": bindparam("new_version"), "updated_at": bindparam("now")})
+    .execution_options(synchronize_session=False)
+    for field in ("comment", "recommendation")
+}
 
 
 def update_row_text(
@@ -303,12 +312,9 @@ def update_row_text(
         if before == text:
             return row
         now = utcnow()
-        written = session.execute(
-            update(CommentRow)
-            .where(col(CommentRow.id) == row.id, col(CommentRow.version) == row.version)
-            .values({field: text, "version": row.version + 1, "updated_at": now})
-            .execution_options(synchronize_session=False)
-        )
+        written = session.execute(_SAVE_TEXT[field], {
+            "row_id": row.id, "read_version": row.version, "new_text": text, "new_version": row.version + 1,
+            "now": now})
         if written.rowcount == 1:  # type: ignore[attr-defined]
             # what the UPDATE wrote, without reading the row back
             for name, value in ((field, text), ("version", row.version + 1), ("updated_at", now)):
