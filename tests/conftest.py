@@ -124,7 +124,9 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret-key")
+    # gc_freeze off: this process starts hundreds of apps, and frozen objects are never collected
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, secret_key="test-secret-key",
+                    gc_freeze=False)
 
 
 @pytest.fixture

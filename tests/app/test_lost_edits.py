@@ -168,7 +168,7 @@ class Run:
 def run(databases: DatabaseFactory, tmp_path_factory: pytest.TempPathFactory) -> Run:
     database_url = databases.new_url()
     data_dir = tmp_path_factory.mktemp("lost-edits")
-    settings = Settings(data_dir=data_dir, database_url=database_url, secret_key="lost-edits-test")
+    settings = Settings(data_dir=data_dir, database_url=database_url, secret_key="lost-edits-test", gc_freeze=False)
     table = seed_table(database_url, editors=EDITORS, rows=ROWS)
     journal = Journal()
     sequences = Sequences(SEQUENCES)

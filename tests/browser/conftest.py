@@ -51,7 +51,8 @@ def sign_in(page: Page, live_server: str, email: str, password: str = TEST_PASSW
 
 @pytest.fixture
 def live_server(databases: DatabaseFactory, tmp_path: Path) -> Iterator[str]:
-    settings = Settings(data_dir=tmp_path / "data", database_url=databases.new_url(), secret_key="browser-test")
+    settings = Settings(data_dir=tmp_path / "data", database_url=databases.new_url(), secret_key="browser-test",
+                        gc_freeze=False)
     _add_team(settings.resolved_database_url())
     with threaded_server(settings) as url:
         yield url
