@@ -17,7 +17,6 @@ import anyio.to_thread
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from app.db import WRITE_INTENT
 from app.live_wiring import publish_row_events
 from app.security import SESSION_COOKIE, check_csrf
 from app.settings import Settings
@@ -32,10 +31,9 @@ RECORDED_DOWNLOADS = (".docx", ".csv")  # exports are GETs that write one line t
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A Session for the request. Making one does no I/O (it connects on first use, in the route's thread), so
     it is made in the event loop; closing it may talk to the database, so that happens in a worker thread."""
-    engine = request.app.state.engine
     writes = request.method not in SAFE_METHODS or request.url.path.endswith(RECORDED_DOWNLOADS)
-    if writes:  # requests that change things begin with the write lock (SQLite)
-        engine = engine.execution_options(**{WRITE_INTENT: True})
+    # requests that change things begin with the write lock (SQLite); reads need no transaction (PostgreSQL)
+    engine = request.app.state.write_engine if writes else request.app.state.read_engine
     session = Session(engine, expire_on_commit=False)
     if writes:
         publish_row_events(session, request.app.state.live_hub)  # others see this request's changes live

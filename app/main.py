@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from app.db import make_engine
+from app.db import for_reading, for_writing, make_engine
 from app.deps import SignedInDep
 from app.errors import install_error_handlers
 from app.live import Hub, PostgresListener
@@ -76,10 +76,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Commentdesk", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url())
+    app.state.read_engine = for_reading(app.state.engine)
+    app.state.write_engine = for_writing(app.state.engine)
     app.state.secret_key = settings.resolved_secret_key()
     app.state.render_cache = RenderCache()
     app.state.live_hub = Hub()
-    app.state.live_feed = LiveFeed(app.state.engine, app.state.live_hub, app.state.render_cache)
+    app.state.live_feed = LiveFeed(app.state.read_engine, app.state.live_hub, app.state.render_cache)
     app.state.match_cache = MatchIndexCache(encoder=load_encoder() if settings.semantic_matching else None)
 
     install_error_handlers(app)
