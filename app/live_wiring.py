@@ -40,8 +40,11 @@ def _ring(session: Session, hub: Hub) -> None:
         ring_after_commit(session, hub, row_event.submission_id, row_event.id)
 
 
-_EVENTS_AFTER = (  # built once: every live update runs it
-    select(RowEvent.id, RowEvent.row_id, RowEvent.action, RowEvent.version)
+# Built once: every live update runs it. It loads each event's row too, into the session, so that rendering
+# the changed rows (session.get) costs no further round trip.
+_EVENTS_AFTER = (
+    select(RowEvent.id, RowEvent.row_id, RowEvent.action, RowEvent.version, CommentRow)
+    .outerjoin(CommentRow, col(CommentRow.id) == RowEvent.row_id)
     .where(RowEvent.submission_id == bindparam("submission_id"), col(RowEvent.id) > bindparam("after"))
     .order_by(col(RowEvent.id)).limit(bindparam("limit"))
 )
@@ -51,10 +54,9 @@ def events_since(
     session: Session, *, submission_id: int, after: int, limit: int = 500,
 ) -> list[tuple[int, str, dict[str, Any]]]:
     """The stream's events after `after`: (id, "row", data for app/static/live.js), oldest first."""
-    found = session.connection().execute(
-        _EVENTS_AFTER, {"submission_id": submission_id, "after": after, "limit": limit}).all()
+    found = session.execute(_EVENTS_AFTER, {"submission_id": submission_id, "after": after, "limit": limit}).all()
     out = []
-    for event_id, row_id, action, version in found:
+    for event_id, row_id, action, version, _row in found:
         live_action = _LIVE_ACTIONS.get(action, "updated")
         data: dict[str, Any] = {"row_id": row_id, "action": live_action, "version": version,
                                 "html_url": f"/rows/{row_id}/fragment", "after_row_id": None}

@@ -38,12 +38,9 @@ class RenderCache:
             return found
 
     def get_or_render(self, key: Hashable, render: Callable[[], Any]) -> Any:
-        with self._lock:
-            html = self._entries.get(key)
-            if html is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return html
+        found = self.get(key)
+        if found is not None:
+            return found
         html = render()  # outside the lock: two threads may render the same row; both results are equal
         with self._lock:
             self.misses += 1
