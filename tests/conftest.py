@@ -86,9 +86,9 @@ class DatabaseFactory:
         if not (self.base_url and self.schemas):
             return
         admin = make_engine(self.base_url)
-        with admin.begin() as connection:
-            for schema in self.schemas:
-                if re.fullmatch(r"cd_test_[0-9a-f]+", schema):
+        for schema in self.schemas:  # one transaction each: dropping them all in one runs out of lock slots
+            if re.fullmatch(r"cd_test_[0-9a-f]+", schema):
+                with admin.begin() as connection:
                     connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
 
