@@ -23,10 +23,13 @@ sees); of row reads, table reloads and /healthz; and the ratio save p99 / health
 Events carry {row_id, action, version, after_row_id, html}: the changed row, never the table.
 Errors: any answer other than 200/204/409, a stream that ends early, a save's event some editor never gets.
 
-The load generator (one asyncio process, httpx) runs on the same 2-core machine as the two workers and
-PostgreSQL, so every figure includes its share of the CPU; the event loop lag of the load generator is printed
-so that part can be seen. Targets: save p99 < 100 ms, fan-out p99 < 100 ms, 0 errors; exits 1 if one is missed.
-Run: .venv/bin/python bench/coedit.py [--editors 50] [--seconds 30] [--workers 2] [--database-url URL]
+The load generator (asyncio and httpx; the editors spread over --load-processes processes, 2 by default, because
+one process receiving 50 streams' events was itself slow enough to delay the answers it timed) runs on the same
+2-core machine as the two workers and PostgreSQL, so every figure includes its share of the CPU; its event
+loop lag is printed so that part can be seen. Times are time.perf_counter() (CLOCK_MONOTONIC), one clock for
+all processes. Targets: save p99 < 100 ms, fan-out p99 < 100 ms, 0 errors; exits 1 if one is missed.
+Run: .venv/bin/python bench/coedit.py [--editors 50] [--seconds 30] [--warmup 5] [--workers 2]
+     [--load-processes 2] [--database-url URL]
 """
 
 from __future__ import annotations
