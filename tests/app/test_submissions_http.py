@@ -264,7 +264,9 @@ def test_cached_rows_follow_every_change_and_carry_each_visitors_token(
 def test_a_rows_fragment_is_the_row_the_table_shows(client, csrf_token, submission, draft, session, local, app) -> None:
     """live.js swaps the fragment (and the live feed's copy, made the same way) for the table's row: they must be
     the same HTML, also for what the row shows beside its text: tags in the team's order, notes, assignee."""
-    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    row = add_row(client, csrf_token, submission, draft, session, "Article 4")
+    for words in ("overseas", "within the territory"):  # underlined out of text order
+        post(client, csrf_token, f"/rows/{row.id}/spans", {"words": words, "occurrence": "1"})
     colleague = make_member(session, local, name="Cleo Colleague")
     session.commit()
     tags = queries.team_tags(session, team_id=local.id)
@@ -284,6 +286,7 @@ def test_a_rows_fragment_is_the_row_the_table_shows(client, csrf_token, submissi
     soup = BeautifulSoup(fragment, "html.parser")
     assert [li.text for li in soup.select("li.tag")] == [tags[0].name, tags[2].name]  # the team's order
     assert "Cleo Colleague" in soup.select_one(".assignee").text and "Status and discussion (1)" in fragment
+    assert [u.text for u in soup.select(".quoted u")] == ["within the territory", "overseas"]
     # ...and a row rendered for one is served to the other
     hits = app.state.render_cache.hits
     client.get(f"/rows/{row.id}/fragment", headers=HX)
