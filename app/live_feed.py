@@ -1,12 +1,11 @@
 """What a table's event streams send, read once per worker and shared by all its streams.
 
-When a doorbell rings, every stream of that submission in this worker wants the same events. Without sharing,
-50 streams mean 50 identical queries (and 50 connections from the pool) per change, and 49 browsers fetching
-the changed row. Here the first stream to ask reads the events and renders each changed row once (kept in the
-render cache by row id and version); the others wait for that answer (in the event loop, holding no thread)
-and get it. A shared answer is reused
-only for the same doorbell generation (a later ring means there may be more) and only for a second.
-Each stream then puts its own CSRF token into the row's HTML, so an event carries the changed row, ready to
+When a doorbell rings, every stream of that submission in this worker wants the same events. Without sharing, 50
+streams mean 50 identical queries (and 50 connections from the pool) per change, and 49 browsers fetching the
+changed row. Here the first stream to ask reads the events and renders each changed row once (kept in the render
+cache by row id and version); the others wait for that answer (in the event loop, holding no thread) and get it. A
+shared answer is reused only for the same doorbell generation (a later ring means there may be more) and only for a
+second. Each stream then puts its own CSRF token into the row's HTML, so an event carries the changed row, ready to
 swap in: never the whole table.
 """
 

@@ -237,7 +237,7 @@ def table_view(
 
 
 def rendered_row(session: Session, *, row: CommentRow, team_id: int, cache: RenderCache) -> tuple[str, ...]:
-    """One row as the table shows it, cut at its CSRF token places: three small queries, and a render only
+    """One row as the table shows it, cut at its CSRF token places: two small queries, and a render only
     when this version of the row has not been rendered in this process yet."""
     shown = queries.shown_row(session, row=row, team_id=team_id)
 
