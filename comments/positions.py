@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from comments import accounts, anchoring, submissions
+from comments import accounts, anchoring, queries, submissions
 from comments.errors import InvalidInput, NotFound
 from comments.importing.comment_table import CommentTable
 from comments.matching import MatchIndex
@@ -230,10 +230,7 @@ class PositionCard:
 
 
 def get_position(session: Session, *, team_id: int, position_id: int) -> Position:
-    position = session.get(Position, position_id)
-    if position is None or position.team_id != team_id:
-        raise NotFound("There is no such position.")
-    return position
+    return queries.team_owned(session, Position, position_id, team_id=team_id, missing="There is no such position.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,9 +356,8 @@ def add_watch_phrase(session: Session, *, team_id: int, tag_id: int, phrase: str
 
 
 def delete_watch_phrase(session: Session, *, team_id: int, phrase_id: int) -> None:
-    watched = session.get(WatchPhrase, phrase_id)
-    if watched is None or watched.team_id != team_id:
-        raise NotFound("There is no such watch phrase.")
+    watched = queries.team_owned(session, WatchPhrase, phrase_id, team_id=team_id,
+                                 missing="There is no such watch phrase.")
     session.delete(watched)
     session.flush()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
@@ -45,11 +46,25 @@ def list_drafts(session: Session, *, team_id: int) -> Sequence[tuple[Draft, int]
     return session.exec(statement).all()  # type: ignore[return-value]
 
 
+class _TeamObject(Protocol):
+    team_id: int
+
+
+TeamObject = TypeVar("TeamObject", bound=_TeamObject)
+
+
+def team_owned(session: Session, model: type[TeamObject], object_id: object, *, team_id: int,
+               missing: str) -> TeamObject:
+    """The object with this id if it belongs to the team. Another team's object raises NotFound with the same
+    sentence as one that does not exist: team isolation by id lives here."""
+    found = session.get(model, object_id)
+    if found is None or found.team_id != team_id:
+        raise NotFound(missing)
+    return found
+
+
 def get_draft(session: Session, *, team_id: int, draft_id: int) -> Draft:
-    draft = session.get(Draft, draft_id)
-    if draft is None or draft.team_id != team_id:
-        raise NotFound("There is no such draft.")
-    return draft
+    return team_owned(session, Draft, draft_id, team_id=team_id, missing="There is no such draft.")
 
 
 def provisions_of(session: Session, *, draft: Draft) -> Sequence[Provision]:
@@ -86,10 +101,7 @@ def list_team_submissions(session: Session, *, team_id: int) -> Sequence[tuple[S
 
 
 def get_submission(session: Session, *, team_id: int, submission_id: int) -> Submission:
-    submission = session.get(Submission, submission_id)
-    if submission is None or submission.team_id != team_id:
-        raise NotFound("There is no such comment table.")
-    return submission
+    return team_owned(session, Submission, submission_id, team_id=team_id, missing="There is no such comment table.")
 
 
 _ROW_OF_TEAM = (
@@ -114,10 +126,7 @@ def team_tags(session: Session, *, team_id: int) -> Sequence[ConcernTag]:
 
 
 def get_tag(session: Session, *, team_id: int, tag_id: int) -> ConcernTag:
-    tag = session.get(ConcernTag, tag_id)
-    if tag is None or tag.team_id != team_id:
-        raise NotFound("There is no such concern tag.")
-    return tag
+    return team_owned(session, ConcernTag, tag_id, team_id=team_id, missing="There is no such concern tag.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,17 +355,6 @@ def full_rows(session: Session, *, outline: Sequence[RowOutline]) -> dict[int, T
         if row_id in found:
             found[row_id].spans.append(SpanRecord(*span))
     return found
-
-
-def table_row(session: Session, *, row: CommentRow) -> TableRow:
-    """One row with its spans and tags, for re-rendering it after an edit."""
-    spans = session.execute(
-        select(RowSpan.id, RowSpan.start, RowSpan.end, RowSpan.exact).where(RowSpan.row_id == row.id)
-        .order_by(col(RowSpan.start))
-    ).all()
-    tag_ids = session.exec(select(RowTag.tag_id).where(RowTag.row_id == row.id)).all()
-    notes = session.exec(select(func.count()).select_from(RowNote).where(RowNote.row_id == row.id)).one()
-    return TableRow(_record(row), spans=[SpanRecord(*s) for s in spans], tag_ids=list(tag_ids), note_count=notes)
 
 
 @dataclass(frozen=True, slots=True)

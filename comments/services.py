@@ -11,8 +11,8 @@ from typing import Literal
 
 from sqlmodel import Session, col, delete, select
 
-from comments import accounts
-from comments.errors import InvalidInput, NotFound
+from comments import accounts, queries
+from comments.errors import InvalidInput
 from comments.importing import editing
 from comments.importing.document import PROVISION_KINDS, SourceDocument, SplitResult, SplitWarning
 from comments.importing.serialize import result_from_dict, result_to_dict
@@ -77,10 +77,8 @@ def create_preview(session: Session, *, team_id: int, user_id: int | None, sourc
 
 
 def get_preview(session: Session, *, team_id: int, preview_id: str) -> ImportPreview:
-    preview = session.get(ImportPreview, preview_id)
-    if preview is None or preview.team_id != team_id:
-        raise NotFound("This import preview does not exist or has expired. Import the draft again.")
-    return preview
+    return queries.team_owned(session, ImportPreview, preview_id, team_id=team_id,
+                              missing="This import preview does not exist or has expired. Import the draft again.")
 
 
 def preview_result(preview: ImportPreview) -> SplitResult:

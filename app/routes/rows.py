@@ -77,8 +77,8 @@ def _row_context(session: SessionDep, row: CommentRow, submission: Submission, t
     tags = queries.team_tags(session, team_id=team_id)
     members = queries.team_members(session, team_id=team_id)
     return {
-        "r": row_view(queries.table_row(session, row=row), {t.id: t for t in tags if t.id is not None},
-                      dict(members)),
+        "r": row_view(queries.shown_row(session, row=row, team_id=team_id).entry,
+                      {t.id: t for t in tags if t.id is not None}, dict(members)),
         "submission": submission,
         "view_tags": tags,
         "members": members,

@@ -117,9 +117,10 @@ def test_tags_only_from_the_team(session: Session, submission, draft, team_id: i
     row = add(session, submission, draft, "Article 2")
     tags = queries.team_tags(session, team_id=team_id)
     submissions.set_row_tags(session, row=row, team_id=team_id, tag_ids=[tags[0].id, tags[3].id])
-    assert sorted(queries.table_row(session, row=row).tag_ids) == sorted([tags[0].id, tags[3].id])
+    shown = queries.shown_row(session, row=row, team_id=team_id)
+    assert sorted(shown.entry.tag_ids) == sorted([tags[0].id, tags[3].id])
     submissions.set_row_tags(session, row=row, team_id=team_id, tag_ids=[tags[3].id])
-    assert queries.table_row(session, row=row).tag_ids == [tags[3].id]
+    assert queries.shown_row(session, row=row, team_id=team_id).entry.tag_ids == [tags[3].id]
     other_team = make_team(session, "Someone else")
     foreign = queries.team_tags(session, team_id=other_team.id)[0]
     with pytest.raises(InvalidInput):
@@ -210,7 +211,7 @@ def test_deleting_a_tag_removes_it_from_rows(session: Session, submission, draft
     submissions.set_row_tags(session, row=row, team_id=team_id, tag_ids=[tag.id])
     submissions.delete_tag(session, tag=tag)
     session.expire_all()
-    assert queries.table_row(session, row=row).tag_ids == []
+    assert queries.shown_row(session, row=row, team_id=team_id).entry.tag_ids == []
     assert session.get(ConcernTag, tag.id) is None
 
 
