@@ -148,8 +148,8 @@ class Results:
     conflicts: int = 0
     measuring: bool = False  # off during the warm-up: what starts then is not counted (errors always are)
     errors: Counter[str] = field(default_factory=Counter)
-    # (row id, version) of each acknowledged save -> (editor, sent at)
-    saves: dict[tuple[int, int], tuple[int, float]] = field(default_factory=dict)
+    # (row id, version) of each acknowledged save -> (editor, sent at, answered at)
+    saves: dict[tuple[int, int], tuple[int, float, float]] = field(default_factory=dict)
     received: dict[tuple[int, int], dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
     fetched: dict[tuple[int, int], dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
     cpu_seconds: float = 0.0  # the load generator's own
@@ -225,23 +225,32 @@ class Editor:
 
     async def apply_events(self) -> None:
         """live.js: row events one at a time, in order; a newer version of a row is fetched and shown."""
+        waiting: dict[int, list[int]] = defaultdict(list)  # row id -> versions a later event will show
         while True:
             data = await self.events.get()
             row_id, version = data["row_id"], data["version"]
-            if version is None or self.shown.get(row_id, 0) >= version or data.get("superseded"):
-                continue  # shown already (our own save), or a later event of the batch carries the row
-            if data.get("html"):  # the event carries the row: shown without another request, as live.js does
+            if version is None:
+                continue
+            if self.shown.get(row_id, 0) >= version:  # shown already (our own save, or a newer read)
                 self.results.fetched[(row_id, version)][self.number] = time.perf_counter()
+                continue
+            if data.get("superseded"):  # a later event of the batch carries the row
+                waiting[row_id].append(version)
+                continue
+            if data.get("html"):  # the event carries the row: shown without another request, as live.js does
                 found = re.search(r'data-version="(\d+)"', data["html"])
                 self.shown[row_id] = max(int(found.group(1)) if found else version, version)
             elif self.fetch_rows:
                 response = await self.get(data["html_url"], self.results.fetch_ms, headers={"HX-Request": "true"})
                 if response is None:
                     continue
-                self.results.fetched[(row_id, version)][self.number] = time.perf_counter()
                 self.shown[row_id] = max(int(response.headers.get("X-Row-Version", version)), version)
             else:
                 self.shown[row_id] = version
+                continue
+            shown_at = time.perf_counter()
+            for shown_version in (*waiting.pop(row_id, ()), version):
+                self.results.fetched[(row_id, shown_version)][self.number] = shown_at
 
     async def get(self, url: str, into: list[float], **kwargs) -> httpx.Response | None:
         measured = self.results.measuring
@@ -286,12 +295,13 @@ class Editor:
         except httpx.HTTPError as exc:
             self.results.errors[f"save: {type(exc).__name__}"] += 1
             return
+        answered = time.perf_counter()
         if measured:
-            self.results.save_ms.append((time.perf_counter() - sent) * 1000)
+            self.results.save_ms.append((answered - sent) * 1000)
         if response.status_code == 204:
             version = int(response.headers["X-Row-Version"])
             if measured:
-                self.results.saves[(row_id, version)] = (self.number, sent)
+                self.results.saves[(row_id, version)] = (self.number, sent, answered)
             self.shown[row_id] = max(self.shown[row_id], version)
         elif response.status_code == 409:
             self.results.conflicts += measured
@@ -415,10 +425,13 @@ def percentiles(values: list[float]) -> tuple[float, float]:
 Arrivals = dict[tuple[int, int], dict[int, float]]
 
 
-def fan_out(results: Results, editors: int, arrivals: Arrivals) -> tuple[list[float], int]:
-    """Milliseconds from sending each acknowledged save to each other editor's arrival; and how many never came."""
+def fan_out(results: Results, editors: int, arrivals: Arrivals, *,
+            from_answer: bool = False) -> tuple[list[float], int]:
+    """Milliseconds from sending each acknowledged save (or, `from_answer`, from its answer) to each other editor's
+    arrival; and how many never came."""
     latencies, missed = [], 0
-    for change, (saver, sent) in results.saves.items():
+    for change, (saver, sent, answered) in results.saves.items():
+        start = answered if from_answer else sent
         for editor in range(editors):
             if editor == saver:
                 continue
@@ -426,7 +439,7 @@ def fan_out(results: Results, editors: int, arrivals: Arrivals) -> tuple[list[fl
             if at is None:
                 missed += 1
             else:
-                latencies.append((at - sent) * 1000)
+                latencies.append((at - start) * 1000)
     return latencies, missed
 
 
@@ -477,6 +490,7 @@ def main() -> int:
         drop_schema(args.database_url, schema)
 
     events, missed_events = fan_out(results, args.editors, results.received)
+    after_answer, _ = fan_out(results, args.editors, results.received, from_answer=True)
     seen, missed_rows = fan_out(results, args.editors, results.fetched) if args.fetch else ([], 0)
     errors = sum(results.errors.values()) + missed_events
     save_p99 = percentiles(results.save_ms)[1]
@@ -497,6 +511,7 @@ def main() -> int:
           f"{len(results.healthz_ms)} /healthz probes")
     print(line("save (POST /rows/{id}/text)", results.save_ms))
     print(line("fan-out: save -> others' event", events, "deliveries"))
+    print(line("  of which after the save's answer", after_answer, "deliveries"))
     if args.fetch:
         print(line("fan-out: save -> others' row shown", seen, "deliveries"))
         print(line("live row fetch (GET fragment)", results.fetch_ms))
