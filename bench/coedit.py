@@ -20,7 +20,8 @@ Figures: p50/p99 of a save (send -> response); of the fan-out, for each acknowle
 editor, from sending the save to that editor's stream delivering the event with the row id and the version
 the save answered (`X-Row-Version`), and the same from the save's answer (what the live path adds; negative
 when others hear of it before the saver's answer arrives); of the fan-out until that editor has also shown the
-row (what a person sees); of row reads, table reloads and /healthz; and the ratio save p99 / healthz p99 measured in the same run.
+row (what a person sees); of row reads, table reloads and /healthz; and the ratio save p99 / healthz p99
+measured in the same run.
 Events carry {row_id, action, version, after_row_id, html}: the changed row, never the table.
 Errors: any answer other than 200/204/409, a stream that ends early, a save's event some editor never gets.
 
