@@ -15,7 +15,7 @@ from app.templating import templates
 from comments import queries
 from comments.export.assemble import row_label
 from comments.export.presenter import (
-    XML_INVALID,
+    UNEXPORTABLE,
     ExportDocument,
     heading_line,
     sanitize_xml_text,
@@ -141,7 +141,7 @@ def segments(text: str, spans: Sequence[queries.SpanRecord]) -> list[Segment]:
 def unexportable_characters(row: queries.RowRecord) -> int:
     """How many characters of the row a Word file cannot hold (they are dropped from exports)."""
     texts = (row.quoted_text, row.comment, row.recommendation)
-    return sum(sanitize_xml_text(t)[1] for t in texts if XML_INVALID.search(t))
+    return sum(sanitize_xml_text(t)[1] for t in texts if UNEXPORTABLE.search(t))
 
 
 def row_view(

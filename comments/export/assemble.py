@@ -15,8 +15,12 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
 def opening_paragraphs(text: str) -> tuple[str, ...]:
-    """Paragraphs are separated by blank lines; single line breaks inside one are kept as spaces."""
-    return tuple(" ".join(p.split()) for p in _BLANK_LINES.split(text) if p.strip())
+    """Paragraphs are separated by blank lines; a single line break inside one stays a line break (an address
+    block, a list of points), and runs of spaces within a line become one."""
+    return tuple(
+        "\n".join(" ".join(line.split()) for line in p.strip().splitlines() if line.strip())
+        for p in _BLANK_LINES.split(text) if p.strip()
+    )
 
 
 def format_date(submission: Submission) -> str | None:
@@ -32,7 +36,8 @@ def row_label(row: CommentRow | queries.RowRecord) -> str | None:
 
 def export_document(session: Session, *, submission: Submission, approved_only: bool = False) -> ExportDocument:
     """The submission as the renderers take it: live rows in table order (approved ones only when asked).
-    Notes, history and assignees are internal and never reach an export."""
+    Withdrawn rows are positions the team dropped and are never exported; notes, history and assignees are
+    internal and never reach an export either."""
     tags = {tag.id: tag.name for tag in queries.team_tags(session, team_id=submission.team_id)}
     rows = tuple(
         ExportRow(
@@ -47,6 +52,7 @@ def export_document(session: Session, *, submission: Submission, approved_only: 
         )
         for entry in queries.table_rows(session, submission=submission, row_filter=queries.RowFilter(
             status=RowStatus.approved.value if approved_only else None))
+        if entry.row.status != RowStatus.withdrawn
     )
     return ExportDocument(
         title=submission.title,

@@ -26,9 +26,9 @@ CSV_HEADERS = (
 )
 UNDERLINE_JOINER = " … "
 TAG_JOINER = "; "
-# A spreadsheet treats a cell starting with one of these as a formula (or, for tab and CR, may strip them and
-# then see one).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet treats a cell starting with one of these as a formula (or, for tab, CR and LF, may strip them
+# and then see one).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 @dataclass(frozen=True, slots=True)

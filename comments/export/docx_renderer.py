@@ -47,6 +47,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEADER_TEXTS = ("Text of Draft Measure", "Comment", "Recommendation")
 NOTE_TEXT = "(Note: relevant text is underlined)."
 EAST_ASIAN_FONT = "SimSun"
+EAST_ASIAN_LANGUAGE = "zh-CN"
 
 # A4 in twentieths of a point; 2.54 cm margins = 1440 twips.
 A4_SHORT_TWIPS = 11906
@@ -65,9 +66,17 @@ CORE_PROPERTY_MAX = 255  # characters in a document property (title, author)
 
 # Row height estimate (deliberately on the high side: a row wrongly judged too tall only loses cantSplit and may
 # break across a page, a row wrongly judged to fit would be clipped by Word). Widths in em of the font size:
-# the fonts offered average 0.42-0.55 em per Latin character; East Asian characters are 1 em.
+# the fonts offered average 0.42-0.55 em per Latin character, capitals 0.67-0.72 em (text in capitals is
+# common in drafts' headings and defined terms); East Asian characters are 1 em.
 NARROW_CHAR_EM = 0.6
+CAPITAL_CHAR_EM = 0.75
 WIDE_CHAR_EM = 1.0
+# A line breaks before a word that does not fit, so each line loses up to a word's width: in a narrow column
+# that is a good part of the line.
+WRAP_LOSS_EM = 1.5
+# And only a row that takes at most this share of the page is kept whole: the margin covers fonts and
+# renderers that set text wider than estimated.
+KEEP_WHOLE_SHARE = 0.95
 TAB_TWIPS = 720  # settings.xml defaultTabStop
 # Single line spacing is ~1.15-1.22 em in these fonts; CJK fallback fonts set taller lines.
 LINE_EM = 1.25
@@ -77,6 +86,8 @@ _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
     "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
 )
+
+_CAPITALS = re.compile("[A-Z]")
 
 _T_OPEN = '<w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
@@ -96,6 +107,14 @@ _ROWS_MARK_BYTES = f"<!--{_ROWS_MARK}-->".encode()
 _THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 _KEPT_TABLE_STYLES = ("TableNormal", "TableGrid")  # the default table style, and the one users reach for
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+WORD_2013_COMPATIBILITY = "15"  # the current mode (Word 2013 to 365)
+_APP_PROPERTIES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>Commentdesk</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +154,8 @@ def _text_height_twips(text: str, width: int, size_pt: float) -> float:
     """Estimated height of `text` (paragraphs separated by "\\n") in a cell `width` twips wide, without the
     cell's padding; conservative, see NARROW_CHAR_EM."""
     em = size_pt * 20
-    line_em = (width - 2 * CELL_MARGIN_X_TWIPS) / em
+    full_line_em = (width - 2 * CELL_MARGIN_X_TWIPS) / em
+    line_em = max(full_line_em - WRAP_LOSS_EM, full_line_em / 2)
     tab_em = TAB_TWIPS / em
     paragraphs = text.split("\n")
     height_em = (len(paragraphs) - 1) * PARAGRAPH_GAP_TWIPS / em
@@ -145,7 +165,8 @@ def _text_height_twips(text: str, width: int, size_pt: float) -> float:
             height_em += LINE_EM
             continue
         wide = 0 if paragraph.isascii() else len(_WIDE.findall(paragraph))
-        units = (n - wide) * NARROW_CHAR_EM + wide * WIDE_CHAR_EM
+        capitals = len(_CAPITALS.findall(paragraph))
+        units = (n - wide - capitals) * NARROW_CHAR_EM + capitals * CAPITAL_CHAR_EM + wide * WIDE_CHAR_EM
         if "\t" in paragraph:
             units += paragraph.count("\t") * tab_em
         height_em += max(1, math.ceil(units / line_em)) * (WIDE_LINE_EM if wide else LINE_EM)
@@ -167,8 +188,9 @@ def row_height_twips(row: ExportRow, layout: TableLayout) -> float:
 
 
 def row_fits_on_page(row: ExportRow, layout: TableLayout) -> bool:
-    """True when the row, below the repeated header row, fits on one page: only then may it be kept whole."""
-    return layout.header_twips + row_height_twips(row, layout) <= layout.page_body_twips
+    """True when the row, below the repeated header row, fits well within one page: only then may it be kept
+    whole (see KEEP_WHOLE_SHARE)."""
+    return layout.header_twips + row_height_twips(row, layout) <= layout.page_body_twips * KEEP_WHOLE_SHARE
 
 
 def _run(text: str, run_open: str) -> str:
@@ -182,6 +204,7 @@ def _run(text: str, run_open: str) -> str:
 
 def _plain_cell_paragraphs(text: str) -> tuple[str, int]:
     clean, dropped = sanitize_xml_text(text)
+    clean = clean.rstrip("\n")  # no blank lines at the bottom of the cell
     parts = [
         f"{_P_NEXT if i else _P_FIRST}{_run(line, _PLAIN_RUN) if line else ''}</w:p>"
         for i, line in enumerate(clean.split("\n"))
@@ -208,8 +231,9 @@ def _provision_paragraphs(row: ExportRow) -> tuple[str, int]:
                 current = [_P_NEXT]
             if line:
                 current.append(_run(line, run_open))
-    current.append("</w:p>")
-    out.append("".join(current))
+    if len(current) > 1 or not out:  # a row with a heading and no text (a chapter, the whole draft) ends there;
+        current.append("</w:p>")  # so does text ending in "\n": no blank line at the bottom of the cell
+        out.append("".join(current))
     return "".join(out), dropped
 
 
@@ -255,6 +279,10 @@ def _set_defaults(doc, name: str, size_pt: float) -> None:
     for tag in ("w:rFonts", "w:sz", "w:szCs"):
         for old in rpr.findall(qn(tag)):
             rpr.remove(old)
+    for lang in rpr.findall(qn("w:lang")):  # East Asian text is Chinese here (proofing, and the quotes' font)
+        lang.set(qn("w:eastAsia"), EAST_ASIAN_LANGUAGE)
+    for theme_lang in doc.settings.element.iter(qn("w:themeFontLang")):
+        theme_lang.set(qn("w:eastAsia"), EAST_ASIAN_LANGUAGE)
     half_points = str(round(size_pt * 2))
     rpr.insert(0, _font_element(name))
     for tag in ("w:sz", "w:szCs"):
@@ -325,11 +353,20 @@ def _template() -> bytes:
     """python-docx's default template without what every export would otherwise parse, copy and compress
     for nothing: stylesWithEffects.xml (a 430 kB copy of the styles for Word 2010 only) and the 140 table
     styles nothing here uses (340 kB of styles.xml; Word adds its built-in ones back when a user picks one);
-    and without its thumbnail, which shows a blank page."""
+    and without its thumbnail, which shows a blank page, or its empty bibliography sources (customXml).
+
+    It is also brought up to date: Word would open python-docx's template (saved by Word 2010 for the Mac) in
+    "Compatibility Mode", and File > Info would name that program."""
     doc = Document()
     for r_id, rel in list(doc.part.rels.items()):
-        if rel.reltype == _STYLES_WITH_EFFECTS:
+        if rel.reltype in (_STYLES_WITH_EFFECTS, _CUSTOM_XML):
             doc.part.drop_rel(r_id)
+    for setting in doc.settings.element.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), WORD_2013_COMPATIBILITY)
+    for part in doc.part.package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = _APP_PROPERTIES
     package_rels = doc.part.package.rels
     for r_id, rel in list(package_rels.items()):
         if rel.reltype == _THUMBNAIL:  # a picture of python-docx's blank page, not of the submission
@@ -344,11 +381,15 @@ def _template() -> bytes:
 
 
 def _add_text_paragraph(
-    doc, text: str, *, after: int, bold: bool = False, center: bool = False, size_pt: float | None = None
+    doc, text: str, *, after: int, bold: bool = False, center: bool = False, size_pt: float | None = None,
+    keep_with_next: bool = False,
 ) -> int:
+    """A paragraph of the title block; a "\n" in `text` is a line break (python-docx writes w:br)."""
     clean, dropped = sanitize_xml_text(text)
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_after = Twips(after)
+    if keep_with_next:
+        paragraph.paragraph_format.keep_with_next = True
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(clean)
@@ -375,7 +416,8 @@ def _add_title_block(doc, document: ExportDocument) -> int:
         dropped += _add_text_paragraph(doc, line, after=SPACE_AFTER_BLOCK_TWIPS if i == len(lines) - 1 else 0)
     for text in document.opening_paragraphs:
         dropped += _add_text_paragraph(doc, text, after=SPACE_AFTER_PARAGRAPH_TWIPS)
-    dropped += _add_text_paragraph(doc, NOTE_TEXT, after=SPACE_AFTER_PARAGRAPH_TWIPS)
+    # Kept with the table's first rows: never alone at the foot of a page (outside the table, keepNext is safe)
+    dropped += _add_text_paragraph(doc, NOTE_TEXT, after=SPACE_AFTER_PARAGRAPH_TWIPS, keep_with_next=True)
     return dropped
 
 

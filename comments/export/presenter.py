@@ -13,6 +13,12 @@ from dataclasses import dataclass
 # Everything XML 1.0 allows: \t \n \r, U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF. The complement is
 # the C0 controls (other than \t \n \r), lone surrogates and U+FFFE/U+FFFF.
 XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Left out too: the bidi embedding, override and isolate controls. An unclosed override (U+202E) shows the rest
+# of a paragraph backwards, so a filed document could read otherwise than the table did.
+UNEXPORTABLE = re.compile(f"{XML_INVALID.pattern}|[\u202a-\u202e\u2066-\u2069]")
+# Word's own line and page breaks pasted as text (vertical tab, form feed) become line breaks, one character
+# for one so that span offsets still hold, instead of vanishing and running two words together.
+_WORD_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +64,9 @@ def heading_line(row: ExportRow) -> str:
 
 
 def sanitize_xml_text(text: str) -> tuple[str, int]:
-    """Drop characters XML 1.0 cannot hold; return the cleaned text and how many were dropped."""
-    return XML_INVALID.subn("", text)
+    """Drop characters XML 1.0 cannot hold and bidi controls (Word's pasted breaks become "\\n"); return the
+    cleaned text and how many were dropped."""
+    return UNEXPORTABLE.subn("", text.translate(_WORD_BREAKS))
 
 
 def underline_segments(text: str, spans: tuple[Span, ...]) -> tuple[list[tuple[str, bool]], int]:
@@ -84,7 +91,7 @@ def underline_segments(text: str, spans: tuple[Span, ...]) -> tuple[list[tuple[s
     for start, end in [*merged, [n, n]]:
         for a, b, underlined in ((pos, start, False), (start, end, True)):
             if b > a:
-                clean, k = XML_INVALID.subn("", text[a:b])
+                clean, k = sanitize_xml_text(text[a:b])
                 dropped += k
                 if clean:
                     pieces.append((clean, underlined))

@@ -198,13 +198,13 @@ def test_exports_docx_csv_and_print_view(client, csrf_token, submission, draft, 
 
 def test_control_characters_are_reported_and_dropped_from_the_export(client, csrf_token, submission, draft, session):
     row = add_row(client, csrf_token, submission, draft, session, "Article 2")
-    submissions.update_row_text(session, row=row, field="comment", value="Bell\x07 and\x0b tab")
+    submissions.update_row_text(session, row=row, field="comment", value="Bell\x07 and\x01 tab\x0bnext line")
     session.commit()
     page = client.get(f"/submissions/{submission.id}").text
-    assert "control characters" in page and "2 characters" in page
+    assert "control characters" in page and "2 characters" in page  # Word's pasted line break is not one
     response = client.get(f"/submissions/{submission.id}/export.docx")
     assert response.status_code == 200 and response.headers["X-Dropped-Characters"] == "2"
-    assert docx.Document(io.BytesIO(response.content)).tables[0].rows[1].cells[1].text == "Bell and tab"
+    assert docx.Document(io.BytesIO(response.content)).tables[0].rows[1].cells[1].text == "Bell and tab\nnext line"
 
 
 def test_another_teams_table_and_rows_answer_404(client, csrf_token, session) -> None:

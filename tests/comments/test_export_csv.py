@@ -141,10 +141,10 @@ def test_control_characters_dropped_counted_and_cannot_unmask_a_formula():
     assert cells[2] == "'=SUM(A1) keeps records"  # the dropped NUL would otherwise leave "=" first
     assert cells[3] == " keeps"
     assert cells[4] == "Bell here"
-    assert cells[5] == "'@x"
+    assert cells[5] == "'\n@x"  # Word's pasted line break is a line break; a leading one is neutralised too
     assert cells[7] == "tag"
-    # provision 2, label 1, comment 1, recommendation 1, tags 1; the underlined text is not counted twice
-    assert result.dropped_characters == 6
+    # provision 2, label 1, comment 1, tags 1; the underlined text is not counted twice
+    assert result.dropped_characters == 5
     assert render_csv(make_doc([ROW])).dropped_characters == 0
 
 

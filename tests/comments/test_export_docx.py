@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from lxml import etree
 
+from comments.export.assemble import opening_paragraphs
 from comments.export.docx_renderer import (
     HEADER_TEXTS,
     NOTE_TEXT,
@@ -245,7 +246,7 @@ def test_landscape_swaps_page_and_widens_table():
 
 
 def test_control_characters_are_dropped_and_spans_stay_right():
-    text = "Before\x07 the\x00 operator shall\x0b keep records."
+    text = "Before\x07 the\x00 operator shall\x01 keep records."
     row = make_row(text, (span_of(text, "operator"), span_of(text, "records")), comment="Bell\x07 here\x00", rec="ok")
     result = render_docx(make_doc([row], title="Title\x01"))
     assert result.dropped_characters == 6  # 3 in the provision, 2 in the comment, 1 in the title
@@ -569,3 +570,90 @@ def test_libreoffice_shows_all_of_a_row_taller_than_a_page(tmp_path: Path):
     tokens = text.split()
     assert [t for t in tokens if len(t) == 5 and t.startswith("w") and t[1:].isdigit()] == numbered.split()
     assert "LASTWORD" in tokens and "After the huge row." in " ".join(tokens)
+
+
+# -- details a user would notice in Word ---------------------------------------------------------------------
+
+
+def test_word_breaks_become_line_breaks_and_bidi_controls_are_left_out():
+    text = "Operators shall\x0bkeep records\x0cfor five years."
+    row = make_row(text, (span_of(text, "shall\x0bkeep"),), comment="First\x0bsecond", rec="\u202eevil\u202c ok")
+    result = render_docx(make_doc([row]))
+    assert result.dropped_characters == 2  # the override and its end; the breaks are not lost
+    cells = reopen(result.data).tables[0].rows[1].cells
+    assert provision_cell(cells[0])[0] == "Operators shall\nkeep records\nfor five years."
+    assert provision_cell(cells[0])[2] == "shallkeep"  # the underline carries on across the break
+    assert [p.text for p in cells[1].paragraphs] == ["First", "second"]
+    assert cells[2].text == "evil ok"
+
+
+def test_a_row_with_a_heading_and_no_text_ends_with_its_heading():
+    chapter = make_row("", (), label="Chapter 1", heading="General Provisions", comment="Too broad.")
+    trailing = make_row("Text.\n", (), label="Article 2", heading=None, comment="Comment.\n\n", rec="Rec.")
+    untitled = make_row("", (), label=None, heading=None)
+    cells = [row.cells for row in reopen(render_docx(make_doc([chapter, trailing, untitled])).data).tables[0].rows]
+    assert [p.text for p in cells[1][0].paragraphs] == ["Chapter 1 (General Provisions)"]
+    assert [p.text for p in cells[2][0].paragraphs] == ["Article 2", "Text."]
+    assert [p.text for p in cells[2][1].paragraphs] == ["Comment."]
+    assert [p.text for p in cells[3][0].paragraphs] == [""]  # a cell must hold a paragraph
+
+
+def test_the_note_is_kept_with_the_table():
+    document = reopen(render_docx(make_doc([make_row("Text.", ())])).data)
+    note = [p for p in document.paragraphs if p.text == NOTE_TEXT]
+    assert len(note) == 1 and note[0].paragraph_format.keep_with_next is True
+    assert not any(p.paragraph_format.keep_with_next for p in document.paragraphs if p.text != NOTE_TEXT)
+
+
+def test_word_opens_it_in_its_current_mode_without_stale_template_parts():
+    data = render_docx(make_doc([make_row("运营者应当“定期”维护。", ())])).data
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        settings = etree.fromstring(zf.read("word/settings.xml"))
+        app = zf.read("docProps/app.xml")
+        styles = etree.fromstring(zf.read("word/styles.xml"))
+    modes = [s.get(qn("w:val")) for s in settings.iter(qn("w:compatSetting"))
+             if s.get(qn("w:name")) == "compatibilityMode"]
+    assert modes == ["15"]  # "Compatibility Mode" in Word's title bar otherwise
+    assert b"Macintosh" not in app and b"<Application>Commentdesk</Application>" in app
+    assert not any(name.startswith("customXml/") for name in names)
+    langs = [el.get(qn("w:eastAsia")) for el in styles.find(qn("w:docDefaults")).iter(qn("w:lang"))]
+    assert langs == ["zh-CN"]
+
+
+def test_opening_text_keeps_its_line_breaks():
+    text = "Dear Sir or Madam,\n\nOur points:\n• scope   too broad\n• localisation\n\n\nRegards"
+    assert opening_paragraphs(text) == (
+        "Dear Sir or Madam,", "Our points:\n• scope too broad\n• localisation", "Regards")
+    data = render_docx(make_doc([], opening_paragraphs=opening_paragraphs(text))).data
+    points = [p for p in reopen(data).paragraphs if p.text.startswith("Our points")]
+    assert points[0].text == "Our points:\n• scope too broad\n• localisation"  # python-docx reads w:br as "\n"
+    assert b"<w:br/>" in document_xml(data)
+
+
+@pytest.mark.slow
+def test_rows_kept_whole_are_never_cut_off_in_libreoffice(tmp_path: Path):
+    """The tallest rows the estimate keeps whole (capitals, long words; each column) print in full."""
+    capitals = ["THE", "OPERATOR", "SHALL", "MAINTAIN", "RECORDS", "WITHIN", "CHINA", "ON", "REQUEST"]
+    long_words = ["telecommunications", "interoperability", "notwithstanding", "infrastructure", "administrative"]
+    rng = random.Random(5)
+    document = make_doc([], font_name="Arial", font_size_pt=10.5)
+    layout = table_layout(document)
+
+    def tallest(column: int, vocabulary: list[str], mark: str) -> ExportRow:
+        many = [rng.choice(vocabulary) for _ in range(3000)]
+
+        def row(n: int) -> ExportRow:
+            text = " ".join(many[:n]) + f" {mark}"
+            return make_row(*((text, ()) if column == 0 else ("x", ())), label=None, heading=None,
+                            comment=text if column == 1 else "c", rec=text if column == 2 else "r")
+        n = 10
+        while row_fits_on_page(row(n + 5), layout):
+            n += 5
+        return row(n)
+
+    rows = [tallest(0, capitals, "ENDMARKA"), tallest(1, capitals, "ENDMARKB"), tallest(2, long_words, "ENDMARKC")]
+    assert all(row_fits_on_page(row, layout) for row in rows)
+    text = pdf_text(libreoffice_pdf(tmp_path, dataclasses.replace(document, rows=tuple(rows))))
+    marks = ["ENDMARKA", "ENDMARKB", "ENDMARKC"]
+    assert [mark for mark in marks if mark in text] == marks

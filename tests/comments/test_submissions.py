@@ -227,7 +227,7 @@ def test_settings_are_validated(session: Session, submission) -> None:
         opening_text="We welcome\nthe draft.\n\n\nSecond paragraph.",
     ))
     assert submission.organisation == "Example Association" and submission.landscape
-    assert opening_paragraphs(submission.opening_text) == ("We welcome the draft.", "Second paragraph.")
+    assert opening_paragraphs(submission.opening_text) == ("We welcome\nthe draft.", "Second paragraph.")
 
 
 def test_export_document_carries_rows_spans_tags_and_layout(session: Session, submission, draft, team_id) -> None:
