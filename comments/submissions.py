@@ -42,6 +42,7 @@ MAX_CELL_CHARS = 50_000
 MAX_TAG_NAME = 120
 MAX_SPANS_PER_ROW = 200
 FONT_SIZES = (9, 10, 10.5, 11, 12, 14)
+PAPER_SIZES = ("A4", "Letter")  # the world's and North America's
 FONT_NAMES = ("Times New Roman", "Arial", "Calibri", "Cambria", "Georgia", "Garamond", "SimSun")
 
 RowField = Literal["comment", "recommendation"]
@@ -108,6 +109,7 @@ class SubmissionSettings:
     landscape: bool = False
     font_name: str = "Times New Roman"
     font_size_pt: float = 11
+    paper_size: str = "A4"
 
 
 def create_submission(
@@ -136,6 +138,8 @@ def _apply_settings(submission: Submission, settings: SubmissionSettings) -> Non
         raise InvalidInput("The title can have at most 500 characters.")
     if settings.font_name not in FONT_NAMES:
         raise InvalidInput(f"Choose one of these fonts: {', '.join(FONT_NAMES)}.")
+    if settings.paper_size not in PAPER_SIZES:
+        raise InvalidInput(f"Choose one of these paper sizes: {', '.join(PAPER_SIZES)}.")
     if settings.font_size_pt not in FONT_SIZES:
         raise InvalidInput(f"Choose one of these font sizes: {', '.join(f'{s:g}' for s in FONT_SIZES)} pt.")
     if len(settings.opening_text) > MAX_CELL_CHARS:
@@ -146,6 +150,7 @@ def _apply_settings(submission: Submission, settings: SubmissionSettings) -> Non
     submission.submission_date = settings.submission_date
     submission.opening_text = normalise_newlines(settings.opening_text).strip()
     submission.landscape = settings.landscape
+    submission.paper_size = settings.paper_size
     submission.font_name = settings.font_name
     submission.font_size_pt = settings.font_size_pt
 

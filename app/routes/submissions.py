@@ -48,13 +48,14 @@ async def settings_form(  # no I/O: runs in the event loop
     submission_date: Annotated[date | None, Form()] = None,
     opening_text: Annotated[str, Form(max_length=submissions.MAX_CELL_CHARS)] = "",
     orientation: Annotated[str, Form(pattern="^(portrait|landscape)$")] = "portrait",
+    paper_size: Annotated[str, Form(max_length=10)] = "A4",
     font_name: Annotated[str, Form(max_length=100)] = "Times New Roman",
     font_size_pt: Annotated[float, Form(ge=6, le=30)] = 11,
 ) -> submissions.SubmissionSettings:
     return submissions.SubmissionSettings(
         title=title, organisation=organisation, addressee=addressee, submission_date=submission_date,
         opening_text=opening_text, landscape=orientation == "landscape", font_name=font_name,
-        font_size_pt=font_size_pt,
+        font_size_pt=font_size_pt, paper_size=paper_size,
     )
 
 
@@ -147,6 +148,7 @@ def show_submission(
         "commented": queries.commented_provisions(session, submission=submission),
         "latest_event": latest_event_id(session, submission_id=submission.id),
         "fonts": submissions.FONT_NAMES, "font_sizes": submissions.FONT_SIZES, "statuses": STATUS_NAMES,
+        "paper_sizes": submissions.PAPER_SIZES,
         "finalised": finalised, "from_positions": from_positions,
         "can_finalise": permissions.can(actor.role, permissions.Permission.finalise),
     })

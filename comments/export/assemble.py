@@ -62,6 +62,7 @@ def export_document(session: Session, *, submission: Submission, approved_only: 
         opening_paragraphs=opening_paragraphs(submission.opening_text),
         rows=rows,
         landscape=submission.landscape,
+        paper_size=submission.paper_size,
         font_name=submission.font_name,
         font_size_pt=submission.font_size_pt,
     )

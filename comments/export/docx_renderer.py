@@ -49,9 +49,10 @@ NOTE_TEXT = "(Note: relevant text is underlined)."
 EAST_ASIAN_FONT = "SimSun"
 EAST_ASIAN_LANGUAGE = "zh-CN"
 
-# A4 in twentieths of a point; 2.54 cm margins = 1440 twips.
+# Paper (short side, long side) in twentieths of a point; 2.54 cm (1 inch) margins = 1440 twips.
 A4_SHORT_TWIPS = 11906
 A4_LONG_TWIPS = 16838
+PAPER_TWIPS = {"A4": (A4_SHORT_TWIPS, A4_LONG_TWIPS), "Letter": (12240, 15840)}
 MARGIN_TWIPS = 1440
 COLUMN_SHARES = (0.4, 0.3, 0.3)
 
@@ -133,9 +134,15 @@ class TableLayout:
     header_twips: float  # estimated height of the header row repeated at the top of every page
 
 
-def column_widths(landscape: bool) -> tuple[int, int, int]:
+def page_twips(landscape: bool, paper_size: str = "A4") -> tuple[int, int]:
+    """(width, height) of the page."""
+    short, long = PAPER_TWIPS[paper_size]
+    return (long, short) if landscape else (short, long)
+
+
+def column_widths(landscape: bool, paper_size: str = "A4") -> tuple[int, int, int]:
     """Column widths in dxa (twips) summing exactly to the page text width."""
-    page_width = A4_LONG_TWIPS if landscape else A4_SHORT_TWIPS
+    page_width, _ = page_twips(landscape, paper_size)
     total = page_width - 2 * MARGIN_TWIPS
     first = round(total * COLUMN_SHARES[0])
     second = round(total * COLUMN_SHARES[1])
@@ -143,8 +150,8 @@ def column_widths(landscape: bool) -> tuple[int, int, int]:
 
 
 def table_layout(document: ExportDocument) -> TableLayout:
-    widths = column_widths(document.landscape)
-    page_height = A4_SHORT_TWIPS if document.landscape else A4_LONG_TWIPS
+    widths = column_widths(document.landscape, document.paper_size)
+    _, page_height = page_twips(document.landscape, document.paper_size)
     size = document.font_size_pt
     header = max(_text_height_twips(text, width, size) for text, width in zip(HEADER_TEXTS, widths, strict=True))
     return TableLayout(widths, size, page_height - 2 * MARGIN_TWIPS, header + 2 * CELL_MARGIN_Y_TWIPS + BORDER_TWIPS)
@@ -315,14 +322,11 @@ def _font_element(name: str):
     return fonts
 
 
-def _setup_page(doc, landscape: bool) -> None:
+def _setup_page(doc, landscape: bool, paper_size: str) -> None:
     section = doc.sections[0]
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Twips(A4_LONG_TWIPS), Twips(A4_SHORT_TWIPS)
-    else:
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Twips(A4_SHORT_TWIPS), Twips(A4_LONG_TWIPS)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    width, height = page_twips(landscape, paper_size)
+    section.page_width, section.page_height = Twips(width), Twips(height)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Twips(MARGIN_TWIPS))
     paragraph = section.footer.paragraphs[0]
@@ -471,7 +475,7 @@ def _add_table(doc, widths: tuple[int, int, int]):
 def render_docx(document: ExportDocument) -> RenderedDocx:
     doc = Document(io.BytesIO(_template()))
     _set_defaults(doc, document.font_name, document.font_size_pt)
-    _setup_page(doc, document.landscape)
+    _setup_page(doc, document.landscape, document.paper_size)
     _set_properties(doc, document)
     layout = table_layout(document)
 

@@ -50,6 +50,7 @@ class ExportDocument:
     opening_paragraphs: tuple[str, ...]
     rows: tuple[ExportRow, ...]
     landscape: bool = False
+    paper_size: str = "A4"  # or "Letter"
     font_name: str = "Times New Roman"
     font_size_pt: float = 11
 

@@ -62,21 +62,30 @@ def test_create_a_comment_table_from_the_draft_page(client: TestClient, csrf_tok
     assert form is not None and form.select_one("input[name=title]")["value"] == "Comments on Network Products Measures"
     response = post(client, csrf_token, f"/drafts/{draft.id}/submissions", {
         "title": "Joint comments", "organisation": "Example Association", "orientation": "landscape",
-        "font_name": "Arial", "font_size_pt": "12", "submission_date": "2026-11-30",
+        "paper_size": "Letter", "font_name": "Arial", "font_size_pt": "12", "submission_date": "2026-11-30",
     }, htmx=False)
     assert response.status_code == 303
     created = session.exec(select(Submission).where(Submission.title == "Joint comments")).one()
     assert response.headers["location"] == f"/submissions/{created.id}"
     assert created.landscape and created.font_name == "Arial" and created.font_size_pt == 12
+    assert created.paper_size == "Letter"
     table = client.get(f"/submissions/{created.id}")
     assert table.status_code == 200 and table.template.name == "submissions/show.html"
     assert "Joint comments" in table.text
+    section = docx.Document(io.BytesIO(client.get(f"/submissions/{created.id}/export.docx").content)).sections[0]
+    assert (section.page_width.twips, section.page_height.twips) == (15840, 12240)  # US Letter, landscape
+    printed = BeautifulSoup(client.get(f"/submissions/{created.id}/print").text, "html.parser")
+    sheet = printed.select("link[rel=stylesheet]")[-1]["href"]
+    assert sheet == "/static/print-letter-landscape.css" and client.get(sheet).status_code == 200
 
 
 def test_bad_settings_are_a_sentence_not_a_crash(client, csrf_token, draft) -> None:
     response = post(client, csrf_token, f"/drafts/{draft.id}/submissions",
                     {"title": "x", "font_name": "Wingdings"}, htmx=False)
     assert response.status_code == 422 and "Choose one of these fonts" in response.text
+    response = post(client, csrf_token, f"/drafts/{draft.id}/submissions", {"title": "x", "paper_size": "B5"},
+                    htmx=False)
+    assert response.status_code == 422 and "Choose one of these paper sizes: A4, Letter." in response.text
     response = post(client, csrf_token, f"/drafts/{draft.id}/submissions", {"title": "   "}, htmx=False)
     assert response.status_code == 422 and "needs a title" in response.text
 

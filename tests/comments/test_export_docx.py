@@ -245,6 +245,17 @@ def test_landscape_swaps_page_and_widens_table():
     assert sum(int(g.get(qn("w:w"))) for g in grid) == 16838 - 2 * 1440
 
 
+@pytest.mark.parametrize(("landscape", "size"), [(False, (12240, 15840)), (True, (15840, 12240))])
+def test_letter_paper(landscape: bool, size: tuple[int, int]):
+    data = render_docx(make_doc([make_row("Text.", ())], paper_size="Letter", landscape=landscape)).data
+    document = reopen(data)
+    section = document.sections[0]
+    assert (section.page_width.twips, section.page_height.twips) == size
+    grid = document.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))
+    assert sum(int(g.get(qn("w:w"))) for g in grid) == size[0] - 2 * 1440
+    assert column_widths(landscape, "Letter") != column_widths(landscape, "A4")
+
+
 def test_control_characters_are_dropped_and_spans_stay_right():
     text = "Before\x07 the\x00 operator shall\x01 keep records."
     row = make_row(text, (span_of(text, "operator"), span_of(text, "records")), comment="Bell\x07 here\x00", rec="ok")

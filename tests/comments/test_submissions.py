@@ -222,6 +222,9 @@ def test_settings_are_validated(session: Session, submission) -> None:
     with pytest.raises(InvalidInput):
         submissions.update_submission(session, submission=submission,
                                       settings=submissions.SubmissionSettings(title="T", font_name="Comic Sans"))
+    with pytest.raises(InvalidInput, match="paper sizes"):
+        submissions.update_submission(session, submission=submission,
+                                      settings=submissions.SubmissionSettings(title="T", paper_size="a4 "))
     submissions.update_submission(session, submission=submission, settings=submissions.SubmissionSettings(
         title="Joint comments", organisation="  Example   Association ", landscape=True, font_size_pt=12,
         opening_text="We welcome\nthe draft.\n\n\nSecond paragraph.",
@@ -245,3 +248,4 @@ def test_export_document_carries_rows_spans_tags_and_layout(session: Session, su
     assert exported.provision_text[exported.spans[0].start:exported.spans[0].end] == "overseas"
     assert exported.kind == "question" and exported.tags == (tag.name,)
     assert document.font_name == "Times New Roman" and document.font_size_pt == 11 and not document.landscape
+    assert document.paper_size == "A4"
