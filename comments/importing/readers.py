@@ -1,7 +1,8 @@
 """Readers: pasted text or an uploaded file (.txt, .docx, .pdf) -> SourceDocument.
 
 The format is decided by the content (magic bytes), never by the name; a name that disagrees with the
-content is refused rather than guessed around. Readers know nothing of articles: they return lines.
+content is refused rather than guessed around. Readers return lines; they know of articles only to read a
+.docx table laid out by them ("Article 1 | These Provisions…").
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from lxml import etree
 
 from comments.errors import ImportRejected
 from comments.importing.document import Line, SourceDocument
+from comments.importing.markers import Marker, ends_sentence, is_heading_like, parse_marker
 from comments.importing.safety import (
     DEFAULT_LIMITS,
     DOCX_DAMAGED,
@@ -378,41 +380,92 @@ def _clean(text: str) -> str:
     return strip_control_chars(text.replace("\u00ad", "")).strip()
 
 
+# Column headings of a comparison table ("现行条文 | 修订草案条文 | 修改说明", "Current text | Revised
+# draft | Explanation"): the draft's column is the text to import.
+_DRAFT_COLUMN_RE = re.compile(
+    r"修订草案|修改草案|征求意见稿|送审稿|草案|修订后|修改后|(?i:\b(?:draft|revised|proposed|amended)\b)"
+)
+_OTHER_COLUMN_RE = re.compile(
+    r"现行|原条文|原文|修订前|修改前|说明|理由|依据|备注"
+    r"|(?i:\b(?:current|existing|original|in force|explanations?|reasons?|notes?|remarks?|comments?|rationale)\b)"
+)
+_HEADING_CELL_CHARS = 40  # a column heading is short
+_TABLE_MARKER_KINDS = ("chapter", "section", "article")
+
+
 @dataclass
 class _DocxBuilder:
     numbering: WordNumbering
     lines: list[Line] = field(default_factory=list)
     unrenderable: list[tuple[int, str]] = field(default_factory=list)  # (line number, numFmt)
+    table_notes: list[str] = field(default_factory=list)
 
     def block(self, element: Element) -> None:
         if element.tag == _P:
-            self._paragraph(element)
+            self.lines.extend(Line(text) for text in self._paragraph_texts(element))
         else:
-            for row in docx_children(element, _TR):
-                self._row(row)
+            self._table(element)
 
-    def _paragraph(self, paragraph: Element) -> None:
+    def _paragraph_texts(self, paragraph: Element) -> list[str]:
         segments = _segments(paragraph)
         label = self._label(paragraph)
         if label:
             segments[0] = f"{label} {segments[0]}".strip()
-        self.lines.extend(Line(text) for text in segments if text)
+        return [text for text in segments if text]
 
-    def _row(self, row: Element) -> None:
-        cells = [self._cell_text(cell) for cell in docx_children(row, _TC)]
-        if any(cells):
-            self.lines.append(Line(" | ".join(cells)))
-
-    def _cell_text(self, cell: Element) -> str:
-        parts: list[str] = []
+    def _cell_paragraphs(self, cell: Element) -> list[str]:
+        """A cell's paragraphs, each its own: items "(1)", "(2)" in a cell stay items."""
+        texts: list[str] = []
         for block in docx_blocks(cell):
             if block.tag == _P:
-                label = self._label(block)
-                parts.extend(filter(None, [label, *_segments(block)]))
-            else:  # a table nested in a cell: flattened into the cell's text
-                parts.extend(self._cell_text(inner) for row in docx_children(block, _TR)
-                             for inner in docx_children(row, _TC))
-        return " ".join(part for part in parts if part)
+                texts.extend(self._paragraph_texts(block))
+            else:  # a table nested in a cell: its cells' paragraphs in reading order
+                for row in docx_children(block, _TR):
+                    for inner in docx_children(row, _TC):
+                        texts.extend(self._cell_paragraphs(inner))
+        return texts
+
+    def _table(self, table: Element) -> None:
+        """A comparison table gives its draft column; a table whose first column holds the markers
+        ("Article 1 | These Provisions…") gives marker + text; a cell alone in its row (a layout table, a
+        whole draft pasted into one cell) gives its paragraphs as they are; any other row is one line,
+        its cells separated by " | "."""
+        rows = [[self._cell_paragraphs(cell) for cell in docx_children(row, _TC)]
+                for row in docx_children(table, _TR)]
+        rows = [row for row in rows if any(row)]
+        if not rows:
+            return
+        draft = _draft_column(rows)
+        if draft is not None:
+            self._comparison(rows, *draft)
+            return
+        by_markers = _marker_column(rows)
+        for n, row in enumerate(rows):
+            filled = [cell for cell in row if cell]
+            if by_markers and n == 0 and len(filled) > 1 and _is_heading_row(row):
+                continue  # "Article | Text": the columns' names, not the draft's text
+            marker = _lone_marker(filled[0]) if by_markers else None
+            if marker is not None and not marker.rest and len(filled) > 1:
+                first, *more = filled[1]
+                texts = [f"{filled[0][0]} {first}", *more, *(text for cell in filled[2:] for text in cell)]
+                self.lines.extend(Line(text) for text in texts)
+            elif by_markers or len(filled) == 1:  # "Article 1 Purpose" stays above its text, as outside tables
+                self.lines.extend(Line(text) for cell in filled for text in cell)
+            else:
+                self.lines.append(Line(" | ".join(" ".join(cell) for cell in row)))
+
+    def _comparison(self, rows: list[list[list[str]]], header: int, column: int) -> None:
+        names = [" ".join(cell) for cell in rows[header]]
+        for row in rows[header + 1:]:
+            if [" ".join(cell) for cell in row] == names:
+                continue  # the heading row repeated on each page
+            if column < len(row):
+                self.lines.extend(Line(text) for text in row[column])
+        others = "”, “".join(name for i, name in enumerate(names) if i != column and name)
+        self.table_notes.append(
+            f"A comparison table was read from its “{names[column]}” column only; "
+            f"the other columns (“{others}”) were left out."
+        )
 
     def _label(self, paragraph: Element) -> str | None:
         label, bad_format = self.numbering.label_for(paragraph)
@@ -422,13 +475,54 @@ class _DocxBuilder:
 
     def warnings(self) -> list[str]:
         if not self.unrenderable:
-            return []
+            return self.table_notes
         spans = _spans([number for number, _ in self.unrenderable])
         formats = ", ".join(sorted({fmt for _, fmt in self.unrenderable}))
         return [
             f"{_numbered('Paragraph', spans)} {'uses' if spans.isdigit() else 'use'} Word numbering of a "
-            f"kind that cannot be reconstructed ({formats}); check the article numbers."
+            f"kind that cannot be reconstructed ({formats}); check the article numbers.",
+            *self.table_notes,
         ]
+
+
+def _is_heading_row(row: list[list[str]]) -> bool:
+    return all(
+        len(cell) <= 1 and len(" ".join(cell)) <= _HEADING_CELL_CHARS and not any(map(ends_sentence, cell))
+        for cell in row
+    ) and not any(_lone_marker(cell) is not None for cell in row if cell)
+
+
+def _draft_column(rows: list[list[list[str]]]) -> tuple[int, int] | None:
+    """(heading row, draft column) of a comparison table: among its first two rows, one of short headings
+    naming a draft column and another column (current text, explanation)."""
+    for header, row in enumerate(rows[:2]):
+        if len(row) < 2 or not _is_heading_row(row):
+            continue
+        names = [" ".join(cell) for cell in row]
+        others = [i for i, name in enumerate(names) if _OTHER_COLUMN_RE.search(name)]
+        drafts = [i for i, name in enumerate(names) if _DRAFT_COLUMN_RE.search(name) and i not in others]
+        if drafts and others:
+            return header, drafts[0]
+    return None
+
+
+def _lone_marker(cell: list[str]) -> Marker | None:
+    """The marker of a cell holding only a structural marker, maybe with a heading: "Article 1",
+    "第一条", "Chapter 2", "Article 3 Scope"."""
+    if len(cell) != 1:
+        return None
+    marker = parse_marker(cell[0])
+    if marker is None or marker.kind not in _TABLE_MARKER_KINDS:
+        return None
+    return marker if not marker.rest or is_heading_like(marker.rest) else None
+
+
+def _marker_column(rows: list[list[list[str]]]) -> bool:
+    """Is the table laid out with the markers in its first column and the text beside them?"""
+    split_rows = [[cell for cell in row if cell] for row in rows]
+    split_rows = [filled for filled in split_rows if len(filled) > 1]
+    marked = sum(1 for filled in split_rows if _lone_marker(filled[0]) is not None)
+    return marked > 0 and marked * 2 >= len(split_rows)
 
 
 def _numbered(noun: str, spans: str) -> str:

@@ -8,6 +8,8 @@ import pytest
 
 from comments.importing.cleaning import clean, is_page_number, normalise_spaces
 from comments.importing.document import Line, SourceDocument
+from comments.importing.readers import read_file
+from tests.fixtures.builders import make_pdf
 
 
 def read_draft(name: str) -> str:
@@ -87,6 +89,122 @@ def test_a_line_repeated_mid_page_is_not_a_header() -> None:
     assert warnings == []
 
 
+DISCLAIMER = "For reference only. Unofficial translation; the Chinese text prevails."
+
+
+def test_a_sentence_repeated_at_the_edge_of_every_page_is_a_footer() -> None:
+    pages = [
+        ["Article 1 App providers shall establish a security management system and report to the",
+         "competent department within ten working days of any", DISCLAIMER],
+        [DISCLAIMER, "change in the information filed.", "Article 2 Providers shall keep logs."],
+        [DISCLAIMER, "Article 3 These Measures take effect on [date]."],
+    ]
+    result, warnings = clean(paged_doc(pages))
+    assert result == [
+        "Article 1 App providers shall establish a security management system and report to the competent "
+        "department within ten working days of any change in the information filed.",
+        "Article 2 Providers shall keep logs.",
+        "Article 3 These Measures take effect on [date].",
+    ]
+    assert warnings == [f'Removed the running header or footer "{DISCLAIMER}" (on 3 of 3 pages).']
+
+
+def test_a_sentence_repeated_inside_pages_is_text() -> None:
+    # The same sentence on two pages, but not at their outermost lines: a real repeated provision.
+    pages = [
+        ["Title of the Measures", "Article 1 The operator shall act.", "The same applies to providers of services.",
+         "Article 2 The provider shall act.", "Article 3 The user shall act.", "End of page one."],
+        ["Article 4 The agency shall act.", "Article 5 The State shall act.",
+         "The same applies to providers of services.", "Article 6 The court shall act.", "Last line."],
+    ]
+    result, warnings = clean(paged_doc(pages, wrapped=False))
+    assert result.count("The same applies to providers of services.") == 2
+    assert warnings == []
+
+
+def test_footnotes_under_a_rule_leave_the_text_and_the_sentence_joins_up() -> None:
+    pages = [
+        ["Article 5 When procuring network products and services, operators shall assess the national",
+         "security risks that may arise after the products or services are put into use. Where such use",
+         "affects or may affect national security, the operator shall apply to the Cybersecurity",
+         "______________________________",
+         "1 Translator's note: the term wangluo anquan shencha is rendered as \"cybersecurity review\"",
+         "throughout.",
+         "2 See Article 31 of the Cybersecurity Law."],
+        ["Review Office for a cybersecurity review.", "Article 6 Operators shall submit an application form."],
+    ]
+    result, warnings = clean(paged_doc(pages))
+    assert result == [
+        "Article 5 When procuring network products and services, operators shall assess the national security "
+        "risks that may arise after the products or services are put into use. Where such use affects or may "
+        "affect national security, the operator shall apply to the Cybersecurity Review Office for a "
+        "cybersecurity review.",
+        "Article 6 Operators shall submit an application form.",
+    ]
+    assert warnings == [
+        'Removed 2 footnotes from the text: "1 Translator\'s note: the term wangluo anquan shencha is rendered as '
+        '"cybersecurity review" throughout." (page 1); "2 See Article 31 of the Cybersecurity Law." (page 1).'
+    ]
+
+
+def test_pdf_disclaimer_header_and_footnotes_leave_the_text() -> None:
+    pages = [
+        ["Article 1 These Measures apply to apps.", "______________________________",
+         "1 Translator's note: apps are mobile applications."],
+        ["Article 2 Providers shall keep logs."],
+        ["Article 3 These Measures take effect on [date]."],
+    ]
+    result, warnings = clean(read_file(make_pdf(pages, header=DISCLAIMER), "d.pdf"))
+    assert result == [
+        "Article 1 These Measures apply to apps.",
+        "Article 2 Providers shall keep logs.",
+        "Article 3 These Measures take effect on [date].",
+    ]
+    assert warnings == [
+        f'Removed the running header or footer "{DISCLAIMER}" (on 3 of 3 pages).',
+        "Removed 1 footnote from the text: \"1 Translator's note: apps are mobile applications.\" (page 1).",
+    ]
+
+
+def test_numbered_lines_under_a_rule_that_are_not_notes_stay() -> None:
+    pages = [["Article 1 The applicant shall fill in the form:", "Name: ____________", "______________",
+              "(1) the name of the applicant;", "(2) the address."],
+             ["Article 2 Providers shall comply."]]
+    result, warnings = clean(paged_doc(pages, wrapped=False))
+    assert result == [line for page in pages for line in page]
+    assert warnings == []
+
+
+def test_a_header_on_one_page_only_goes_when_it_cuts_a_sentence() -> None:
+    pages = [
+        ["Article 8 Where the incident involves personal information, the processor shall also notify the"],
+        ["MIIT Data Security Measures", "individuals concerned without delay by telephone or e-mail.",
+         "Article 9 Data processors shall not transfer core data abroad without a security assessment."],
+    ]
+    result, warnings = clean(paged_doc(pages))
+    assert result == [
+        "Article 8 Where the incident involves personal information, the processor shall also notify the "
+        "individuals concerned without delay by telephone or e-mail.",
+        "Article 9 Data processors shall not transfer core data abroad without a security assessment.",
+    ]
+    assert warnings == [
+        'Removed the running header or footer "MIIT Data Security Measures" (on page 2, where it cut a sentence '
+        "in two)."
+    ]
+
+
+def test_a_short_line_at_a_page_top_that_starts_a_paragraph_stays() -> None:
+    pages = [
+        ["Article 8 Where the incident involves personal information, the processor shall also notify the",
+         "individuals concerned."],
+        ["Scope of application", "These Measures apply to data processors within the territory of China."],
+    ]
+    result, warnings = clean(paged_doc(pages))
+    assert result[1:] == ["Scope of application", "These Measures apply to data processors within the territory "
+                                                   "of China."]
+    assert warnings == []
+
+
 # --- joining wrapped lines ---
 
 
@@ -116,8 +234,33 @@ def test_wrapping_is_detected_when_unknown() -> None:
     assert paragraphs(WRAPPED, wrapped=None) == paragraphs(WRAPPED, wrapped=True)
 
 
-def test_docx_paragraphs_are_never_joined() -> None:
-    assert paragraphs(WRAPPED, wrapped=False) == WRAPPED.split("\n")
+DOCX_PARAGRAPHS = [
+    "Measures for the Security Review of Network Products and Services (Draft for Comment)",
+    "Chapter I General Provisions",
+    "Article 1 These Measures are formulated in accordance with the Cybersecurity Law of the People's "
+    "Republic of China so as to improve the security and controllability of network products.",
+    "Article 2 Operators shall, when purchasing network products, act in accordance with the following",
+    "(1) the relevant national standards; and",
+    "(2) the rules of the Cyberspace Administration of China",
+    "Article 3 These Measures take effect on [date].",
+]
+
+
+def test_docx_paragraphs_are_not_joined() -> None:
+    result, warnings = clean(SourceDocument(lines=tuple(Line(t) for t in DOCX_PARAGRAPHS), kind="docx",
+                                            wrapped=False))
+    assert result == DOCX_PARAGRAPHS
+    assert warnings == []
+
+
+def test_docx_with_one_paragraph_per_printed_line_is_joined() -> None:
+    # A PDF converted to Word: many paragraphs stop mid-sentence at the old page's measure.
+    result, warnings = clean(text_doc(WRAPPED, wrapped=False))
+    assert result == paragraphs(WRAPPED, wrapped=True)
+    assert warnings == [
+        "The document holds one paragraph per printed line (converted from a PDF?); "
+        "the lines were joined back into paragraphs."
+    ]
 
 
 def test_web_text_with_long_lines_is_not_glued() -> None:
@@ -183,6 +326,14 @@ def test_title_broken_after_a_function_word_is_joined() -> None:
         ("under the Anti-", "Monopoly Law.", "under the Anti-Monopoly Law."),
         ("in the years 2019-", "2020.", "in the years 2019-2020."),
         ("products and ser\u00ad", "vices.", "products and services."),
+        # Neither spelling elsewhere: two words make a compound, a piece that is no word or an ending a cut.
+        ("complete provincial-", "level filing.", "complete provincial-level filing."),
+        ("using a risk-", "based approach.", "using a risk-based approach."),
+        ("in accor-", "dance with the law.", "in accordance with the law."),
+        ("their per-", "sonal data.", "their personal data."),
+        ("the manage-", "ment of data.", "the management of data."),
+        ("for small-", "and medium-sized firms.", "for small- and medium-sized firms."),
+        ("keep them up-", "to-date.", "keep them up-to-date."),
         ("the State — a", "body.", "the State — a body."),
     ],
 )
@@ -201,6 +352,20 @@ def test_a_hyphenated_compound_the_document_uses_elsewhere_keeps_its_hyphen() ->
     assert paragraphs(text, wrapped=True) == [
         "Article 1 Operators shall classify data by sensitivity and keep personally identifiable records in a "
         "well-known format; a well-known format is one that is published."
+    ]
+
+
+def test_the_document_decides_a_hyphen_before_any_guess() -> None:
+    # "data" and "base" are words, "co" is short: the guesses would keep one hyphen and drop the other.
+    text = (
+        "Article 1 Operators shall keep a database of incidents and seek co-operation in managing the\n"
+        "data-\n"
+        "base, and such co-\n"
+        "operation shall be recorded.\n"
+    )
+    assert paragraphs(text, wrapped=True) == [
+        "Article 1 Operators shall keep a database of incidents and seek co-operation in managing the database, "
+        "and such co-operation shall be recorded."
     ]
 
 

@@ -290,6 +290,79 @@ def test_docx_tables_in_document_order() -> None:
     ]
 
 
+def test_docx_table_with_markers_in_its_first_column_reads_as_marker_and_text() -> None:
+    data = make_docx(
+        ["Provisions on the Online Ecosystem (Draft for Comment)"],
+        table_rows=[
+            ["Article", "Text"],
+            ["Chapter 1", "General Provisions"],
+            ["Article 1", "These Provisions are formulated to create a good online ecosystem."],
+            ["Article 2", "Producers shall not publish illegal information, including:\n(1) rumours;\n(2) fraud."],
+            ["Article 3 Scope", "These Provisions apply within the territory."],
+        ],
+    )
+    assert texts(read_file(data, "d.docx")) == [
+        "Provisions on the Online Ecosystem (Draft for Comment)",
+        "Chapter 1 General Provisions",
+        "Article 1 These Provisions are formulated to create a good online ecosystem.",
+        "Article 2 Producers shall not publish illegal information, including:",
+        "(1) rumours;",  # a cell's paragraphs stay paragraphs
+        "(2) fraud.",
+        "Article 3 Scope",  # a marker with its heading stays above the text, as outside a table
+        "These Provisions apply within the territory.",
+    ]
+
+
+def test_docx_table_with_chinese_markers_in_its_first_column() -> None:
+    rows = [["第一条", "为了保障网络安全，制定本条例。"], ["第二条", "本条例适用于境内网络。"]]
+    data = make_docx([], table_rows=rows)
+    assert texts(read_file(data, "d.docx")) == [
+        "第一条 为了保障网络安全，制定本条例。",
+        "第二条 本条例适用于境内网络。",
+    ]
+
+
+def test_docx_whole_draft_in_one_cell_reads_like_the_same_text_outside_a_table() -> None:
+    draft = ["未成年人模式建设指南（征求意见稿）", "第一章　总则", "第一条　为了保护未成年人网络安全，制定本指南。",
+             "第二条　未成年人模式应当具备以下功能：", "（一）时间管理；", "（二）内容推荐。"]
+    in_cell = read_file(make_docx(["附件"], table_rows=[["\n".join(draft)]]), "d.docx")
+    outside = read_file(make_docx(["附件", *draft]), "d.docx")
+    assert texts(in_cell) == texts(outside) == ["附件", *draft]
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected_warning"),
+    [
+        (["现行条文", "修订草案条文", "修改说明"],
+         "A comparison table was read from its “修订草案条文” column only; "
+         "the other columns (“现行条文”, “修改说明”) were left out."),
+        (["Current text", "Revised draft", "Explanation"],
+         "A comparison table was read from its “Revised draft” column only; "
+         "the other columns (“Current text”, “Explanation”) were left out."),
+    ],
+)
+def test_docx_comparison_table_gives_the_draft_column(heading: list[str], expected_warning: str) -> None:
+    data = make_docx(
+        ["《网络安全等级保护条例》修订对照表"],
+        table_rows=[
+            heading,
+            ["第一条 为了保障网络安全，制定本条例。", "第一条 为了保障网络安全，维护国家安全，制定本条例。",
+             "增加“维护国家安全”"],
+            ["", "第三条 国家实行网络安全等级保护制度：\n（一）定级；\n（二）备案。", "新增"],
+            ["第九条 本条例自公布之日起施行。", "", "删除"],
+        ],
+    )
+    document = read_file(data, "d.docx")
+    assert texts(document) == [
+        "《网络安全等级保护条例》修订对照表",
+        "第一条 为了保障网络安全，维护国家安全，制定本条例。",
+        "第三条 国家实行网络安全等级保护制度：",
+        "（一）定级；",
+        "（二）备案。",
+    ]
+    assert document.warnings == (expected_warning,)
+
+
 def test_docx_run_content() -> None:
     body = (
         '<w:p><w:r><w:t>Inter</w:t><w:softHyphen/><w:t>na\u00adtional</w:t><w:tab/><w:t>trade</w:t></w:r>'
