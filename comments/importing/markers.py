@@ -217,7 +217,11 @@ class Marker:
     their token, but CJK and circled item numerals become Arabic digits). `value` is the number as an
     int when it has one (for items, as read in `styles[0]`). `rest` is the text after the marker,
     separator and heading. `explicit` says the number was followed by a separator (":" "." "　") or a
-    bracketed heading, which references never have.
+    bracketed heading, which references never have. `inserted` marks an article inserted after
+    article `value` ("第四条之一", "Article 6 bis", "Article 7-1"; `number` "4-1", "6bis", "7-1").
+    `opens_with_item` marks "Article 6 (1) Operators shall…", which is Article 6 opening with item (1)
+    only where 6 is the next article number (elsewhere it reads as "Article 5(1)"). `run_on` marks a
+    Chinese marker with nothing between it and the text ("第三条要求开展…"), as references are written.
     """
 
     kind: MarkerKind
@@ -228,6 +232,9 @@ class Marker:
     rest: str
     styles: tuple[str, ...]
     explicit: bool = False
+    inserted: bool = False
+    opens_with_item: bool = False
+    run_on: bool = False
 
 
 _SP = r"[ \t\u3000]"  # separators inside a paragraph (the cleaner has already folded other spaces)
@@ -244,8 +251,11 @@ _NUMBER_EN = (
     rf"(?P<num>{_DIGITS}{{1,4}}(?![0-9０-９.．]?[0-9０-９])|[IVXLCDM]{{1,8}}\b|(?i:{WORDS_NUMERAL})\b)"
 )
 
+# An inserted article: "Article 6 bis", "Article 7-1" (never "Article 7 - Scope", which has a space).
+_LATIN_INSERTS = ("bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies", "nonies", "decies")
+_INSERT_EN = rf"(?P<insert>{_SP}?(?i:{'|'.join(_LATIN_INSERTS)})\b|-{_DIGITS}{{1,2}}(?![0-9０-９.]))?"
 _ARTICLE_EN_RE = re.compile(
-    rf"(?P<label>(?:Article|ARTICLE|Art\.|ART\.|Art){_SP}*{_NUMBER_EN}){_AFTER_NUMBER}", re.DOTALL
+    rf"(?P<label>(?:Article|ARTICLE|Art\.|ART\.|Art){_SP}*{_NUMBER_EN}{_INSERT_EN}){_AFTER_NUMBER}", re.DOTALL
 )
 _CHAPTER_EN_RE = re.compile(
     rf"(?P<label>(?:Chapter|CHAPTER|Chap\.){_SP}*{_NUMBER_EN}){_AFTER_NUMBER}", re.DOTALL
@@ -253,8 +263,11 @@ _CHAPTER_EN_RE = re.compile(
 _SECTION_EN_RE = re.compile(
     rf"(?P<label>(?:Section|SECTION|Sec\.){_SP}*{_NUMBER_EN}){_AFTER_NUMBER}", re.DOTALL
 )
-_NUMBER_ZH = rf"(?P<num>{_DIGITS}{{1,4}}|{_CN_NUM}{{1,8}})"
-_ARTICLE_ZH_RE = re.compile(rf"(?P<label>第{_SP}?{_NUMBER_ZH}{_SP}?条){_AFTER_NUMBER}", re.DOTALL)
+# Letter-spaced numerals ("第 十 三 条") are common in typeset originals.
+_NUMBER_ZH = rf"(?P<num>{_DIGITS}{{1,4}}|{_CN_NUM}(?:{_SP}?{_CN_NUM}){{0,7}})"
+_ARTICLE_ZH_RE = re.compile(
+    rf"(?P<label>第{_SP}?{_NUMBER_ZH}{_SP}?条(?P<insert>之{_CN_NUM}{{1,3}})?){_AFTER_NUMBER}", re.DOTALL
+)
 _CHAPTER_ZH_RE = re.compile(rf"(?P<label>第{_SP}?{_NUMBER_ZH}{_SP}?章){_AFTER_NUMBER}", re.DOTALL)
 _SECTION_ZH_RE = re.compile(rf"(?P<label>第{_SP}?{_NUMBER_ZH}{_SP}?节){_AFTER_NUMBER}", re.DOTALL)
 
@@ -280,21 +293,26 @@ _ITEM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"(?P<label>(?P<num>[a-z])\))(?={_SP}|[A-Za-z]|$){_SP}*", "close_lower"),
         (rf"(?P<label>(?P<num>[a-z])\.)(?={_SP}|$){_SP}*", "dot_lower"),
         (rf"(?P<label>(?P<num>[{_CIRCLED}])){_SP}*", "circled"),
+        (rf"(?P<label>(?P<num>[IVXLCDM]{{1,7}})\.)(?={_SP}){_SP}*", "dot_upper_roman"),
+        (rf"(?P<label>(?P<num>[A-Z])\.)(?={_SP}){_SP}*", "dot_upper"),
     )
 )
 # A style may also be read as another one: "(i)" is roman, or the ninth letter in a run "(h)(i)".
 _AMBIGUOUS_ROMAN = frozenset("ivxlcdm")
-ARTICLE_LIKE_STYLES = ("dot_digit", "comma_cjk", "comma_digit")
+ARTICLE_LIKE_STYLES = ("dot_digit", "comma_cjk", "comma_digit", "dot_upper_roman")
 
 # A word at the start of the rest that shows the "marker" is in fact a cross-reference.
 _EN_REFERENCE_REST_RE = re.compile(
     r"(?:[a-z]|[,;)\]、，；）]|[-–/](?!\s)|&|\.[0-9]|'s\b|’s\b)"
 )
+# "项/款/目" right after an item label is "第（一）项" cut before the label ("项目", "目标" are words).
 _ITEM_REFERENCE_REST_RE = re.compile(
     r"(?:[,;)\]、，；）.]|(?:of|herein|hereof|thereof|above|below|and|or|nor)\b"
-    r"|(?:to|through)\s*[(（\d])",
+    r"|(?:to|through)\s*[(（\d]|项(?!目)|款(?![项式])|目(?=规定|的规定|所列))",
 )
-_ZH_REFERENCE_REST_RE = re.compile(r"[的规所中之、，,。；;和或及与至到第款项以有起前后外内条）)”]")
+_ZH_REFERENCE_REST_RE = re.compile(
+    r"(?:[的规所中之、，,。；;和或及与至到第款项以有起前后外内条）)”列]|要求|明确|确定|载明|提及|设定)"
+)
 
 
 def _bracket_heading(match: re.Match[str]) -> str | None:
@@ -313,14 +331,20 @@ def _is_bare_token(text: str) -> bool:
 def _numbered(
     match: re.Match[str], kind: MarkerKind, style: str, *, chinese: bool
 ) -> Marker | None:
-    number_text = match.group("num")
+    number_text = re.sub(_SP, "", match.group("num"))
     value = parse_number(number_text)
     if value is None or value == 0:
         return None
     heading = _bracket_heading(match) if match.group("bracket") else None
-    if heading is not None and _is_bare_token(heading):
-        return None  # "Article 5(1) of the Law"
     rest = match.group("rest").strip()
+    opens_with_item = False
+    if heading is not None and _is_bare_token(heading):
+        # "Article 5(1) of the Law" is a reference; "Article 6 (1) Operators shall…" may be Article 6
+        # opening with its item (1): the splitter decides by the expected number.
+        if chinese or not rest[:1].isupper() or heading not in _FIRST_ITEM_TOKENS:
+            return None
+        rest = f"{match.group('bracket').strip()} {rest}"
+        heading, opens_with_item = None, True
     sep = match.group("sep") or ""
     colon = ":" in sep or "：" in sep
     # References never have a bracketed heading, a colon, a dash or an ideographic space after the
@@ -335,10 +359,24 @@ def _numbered(
         elif _EN_REFERENCE_REST_RE.match(rest) and not colon:
             return None  # "Article 21 of the Cybersecurity Law", "Article 6 herein", "Article 5, ..."
     label = re.sub(r"\s+", " ", match.group("label").strip())
+    number = str(value)
+    insert = (match.groupdict().get("insert") or "").strip()
+    if insert:
+        if insert[0] == "之":
+            sub = parse_number(insert[1:])
+            if sub is None or sub == 0:
+                return None
+            number = f"{value}-{sub}"
+        else:
+            number = f"{value}{insert.lower()}"
     return Marker(
-        kind=kind, label=label, number=str(value), value=value, heading=heading or None, rest=rest,
-        styles=(style,), explicit=explicit,
+        kind=kind, label=label, number=number, value=value, heading=heading or None, rest=rest,
+        styles=(style,), explicit=explicit and not opens_with_item, inserted=bool(insert),
+        opens_with_item=opens_with_item, run_on=chinese and not sep and heading is None and bool(rest),
     )
+
+
+_FIRST_ITEM_TOKENS = frozenset({"1", "a", "A", "i"})  # the first item of a list, in each style
 
 
 def _group(*styles: str) -> tuple[tuple[re.Pattern[str], str], ...]:
@@ -352,6 +390,7 @@ _DIGIT_ITEMS = _group("dot_digit", "close_digit", "comma_digit")
 _CJK_ITEMS = _group("comma_cjk")
 _LETTER_ITEMS = _group("close_roman", "close_lower", "dot_lower")
 _CIRCLED_ITEMS = _group("circled")
+_UPPER_DOT_ITEMS = _group("dot_upper_roman", "dot_upper")
 
 
 def _item_patterns(text: str) -> tuple[tuple[re.Pattern[str], str], ...]:
@@ -367,6 +406,8 @@ def _item_patterns(text: str) -> tuple[tuple[re.Pattern[str], str], ...]:
         return _CJK_ITEMS
     if "a" <= first <= "z" and (")" in text[1:7] or "." in text[1:7]):
         return _LETTER_ITEMS
+    if "A" <= first <= "Z" and "." in text[1:8]:
+        return _UPPER_DOT_ITEMS
     return ()
 
 
@@ -402,6 +443,11 @@ def _item(text: str) -> Marker | None:
                 styles = ("paren_upper_roman", "paren_upper")
                 if token != "I":
                     styles = ("paren_upper", "paren_upper_roman")
+        elif style == "dot_upper_roman":
+            if roman_to_int(token) is None:
+                return None
+            if len(token) == 1:  # "I." opens roman divisions; "C." more likely follows "A." "B."
+                styles = ("dot_upper_roman", "dot_upper") if token == "I" else ("dot_upper", "dot_upper_roman")
         elif style == "close_roman":
             if roman_to_int(token) is None:
                 return None
@@ -454,12 +500,13 @@ def parse_marker(text: str) -> Marker | None:
             match = pattern.match(text)
             if match:
                 return _numbered(match, kind, style, chinese=chinese)
-        return None
+        if chinese:
+            return None
     if first in "【〔[":
         match = _BRACKET_ALONE_RE.fullmatch(text.rstrip())
         if match:
             heading = (match.group("a") or match.group("b") or match.group("c") or "").strip()
-            if heading and not _is_bare_token(heading):
+            if heading and not _is_bare_token(heading) and not is_note(text):
                 return Marker(kind="heading", label=text.rstrip(), number=None, value=None,
                               heading=heading, rest="", styles=("heading",))
             return None
@@ -481,3 +528,63 @@ _REFERENCE_START_RE = re.compile(
 def looks_like_reference(text: str) -> bool:
     """True when the paragraph starts with a provision word and a number, marker or not."""
     return _REFERENCE_START_RE.match(text.lstrip()) is not None
+
+
+# Notes by translators or editors, and placeholders, which are never a provision's heading or text.
+_NOTE_START_RE = re.compile(
+    r"(?:(?:Translator|Editor)'?s?\s+notes?|Trans(?:\.|lation)\s+notes?|Notes?\s*[:：]|N\.?B\.?\s*[:：]"
+    r"|Footnote\b)|译者注|译注|编者注|编者按|注[:：]",
+    re.IGNORECASE,
+)
+# In brackets a bare word is enough: "[Deleted]", "[Translator: …]", "【删除】".
+_BRACKETED_NOTE_RE = re.compile(
+    r"(?:Translator'?s?|Editor'?s?|Trans\.|Ed\.|Notes?|NB|N\.B\.|Deleted|Repealed|Reserved|Omitted"
+    r"|Footnote)\b|译者|译注|编者|编注|注[:：]|注释|已?删除",
+    re.IGNORECASE,
+)
+_FULL_STOP_END_RE = re.compile(r"[.。!?！？][\"'”’」』]*$")
+_NOTE_BRACKETS = (("[", "]"), ("【", "】"), ("〔", "〕"), ("(", ")"), ("（", "）"), ("［", "］"))
+
+
+def is_note(text: str) -> bool:
+    """"[Translator's note: …]", "Note: …", "[Deleted]", "【编者按：…】", or a whole bracketed sentence
+    ("[The draft says 'may'.]"): an annotation, not a heading nor a paragraph of the draft."""
+    text = text.strip().lstrip("*†‡ ")
+    bracketed = False
+    for opening, closing in _NOTE_BRACKETS:
+        if len(text) >= 2 and text[0] == opening and text[-1] == closing:
+            text, bracketed = text[1:-1].strip(), True
+            break
+    if _NOTE_START_RE.match(text) or (bracketed and _BRACKETED_NOTE_RE.match(text)):
+        return True
+    return bracketed and _FULL_STOP_END_RE.search(text) is not None and not _ABBREVIATION_END_RE.search(text)
+
+
+# A reference cut by a line break: "... listed in item" / "(3) shall be ...", "…第四十五条第" / "（一）项…".
+_REFERENCE_WORD_END_RE = re.compile(
+    r"(?:\b(?:items?|sub-?items?|sub-?paragraphs?|paragraphs?|points?|clauses?|letters?|Article\s+\d+)|第)$",
+    re.IGNORECASE,
+)
+_BRACKET_LABEL_START_RE = re.compile(rf"[(（]{_SP}?[0-9０-９a-zA-Z{CN_NUMERAL_CHARS}]{{1,4}}{_SP}?[)）]{_SP}*")
+_ZH_SUBREFERENCE_START_RE = re.compile(
+    rf"第{_SP}?(?:[(（]{_CN_NUM}{{1,4}}[)）]|{_DIGITS}{{1,3}}|{_CN_NUM}{{1,4}}){_SP}?[款项目]"
+)
+
+
+def item_reference_continues(previous: str, line: str) -> bool:
+    """Is `line` the rest of a cross-reference cut at the end of `previous` (so not a new item)?
+
+    "...listed in item" + "(3) shall be given a warning", "...Article 2, subparagraph" + "(b) applies",
+    "…第四十五条第一款第" + "（一）项规定情形的", "…第十二条第一款" + "第（二）项规定的"."""
+    previous, line = previous.rstrip(), line.lstrip()
+    if not previous or not line or ends_sentence(previous):
+        return False
+    if _ZH_SUBREFERENCE_START_RE.match(line):
+        return True  # a paragraph or item reference cannot open a provision
+    if not _REFERENCE_WORD_END_RE.search(previous[-40:]):
+        return False
+    label = _BRACKET_LABEL_START_RE.match(line)
+    if label is None:
+        return False
+    rest = line[label.end():]
+    return not rest or rest[0] in "项款目" or rest[0].islower() or rest[0] in ",;，；、"

@@ -22,7 +22,8 @@ _DATE_RE = re.compile(
     |(?P<dmy>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH}),?\s*(?P<y2>\d{{4}}))
     |(?P<iso>(?P<y3>\d{{4}})(?P<s>[-/.])(?P<m3>\d{{1,2}})(?P=s)(?P<d3>\d{{1,2}})(?!\d))
     |(?P<zh>(?P<y4>{_D}{{4}}|{_CN_D}{{4}})\s*年\s*(?P<m4>{_D}{{1,2}}|{_CN_D}{{1,3}})\s*月
-        \s*(?P<d4>{_D}{{1,2}}|{_CN_D}{{1,3}})\s*[日号])""",
+        \s*(?P<d4>{_D}{{1,2}}|{_CN_D}{{1,3}})\s*[日号])
+    |(?P<num>(?<![\d.])(?P<d5>\d{{1,2}})(?P<s5>[./])(?P<m5>\d{{1,2}})(?P=s5)(?P<y5>\d{{4}})(?!\d))""",
     re.IGNORECASE | re.VERBOSE,
 )
 _DATE_ONLY_RE = re.compile(rf"\s*(?:{_DATE_RE.pattern})\s*[.。]?\s*", re.IGNORECASE | re.VERBOSE)
@@ -34,11 +35,21 @@ _STRONG_RE = re.compile(
 )
 # ... and words that do so only in a sentence about comments.
 _WEAK_RE = re.compile(
-    r"\b(?:no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|before|prior\s+to|by|until|till)\b",
+    r"\b(?:no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|before|prior\s+to|by|until|till"
+    r"|ends?(?:\s+on)?|expires?(?:\s+on)?)\b",
     re.IGNORECASE,
 )
 _COMMENT_RE = re.compile(
-    r"\bcomment|\bfeedback\b|\bopinion|\bviews\b|意见|反馈|建议", re.IGNORECASE
+    r"\bcomment|\bfeedback\b|\bopinion|\bviews\b|\bconsultation\b|意见|反馈|建议", re.IGNORECASE
+)
+# A comment period given as a range ends at its second date: "2024年5月1日至5月31日", "from 1 May 2024 to
+# 31 May 2024". The second date may leave out the year, which it shares with the first.
+_RANGE_TO_RE = re.compile(r"\s*(?:至|到|~|～|[-–—]|\bto\b|\buntil\b|\bthrough\b|\btill\b)\s*", re.IGNORECASE)
+_MONTH_DAY_RE = re.compile(
+    rf"""(?P<zh>(?P<m1>{_D}{{1,2}}|{_CN_D}{{1,3}})\s*月\s*(?P<d1>{_D}{{1,2}}|{_CN_D}{{1,3}})\s*[日号])
+    |(?P<dm>(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH}))
+    |(?P<md>(?P<m3>{_MONTH})\s*(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b)""",
+    re.IGNORECASE | re.VERBOSE,
 )
 _HAS_NUMBER_RE = re.compile("[0-9０-９〇零一二三四五六七八九]")
 _BEFORE_AFTER_DATE_RE = re.compile(r"\s*(?:之前|以前|前)")
@@ -57,7 +68,16 @@ _DRAFT_RE = re.compile(
     r"\bdraft\b|征求意见稿|草案|送审稿|试行", re.IGNORECASE
 )
 _NOTICE_RE = re.compile(
-    r"^(?:Notice|Announcement|Circular)\b|^关于.*(?:通知|公告|函)$|^(?:附件|Annex|Attachment)\s*\d*\s*[:：]",
+    r"^(?:Notice|Announcement|Circular)\b|^.{0,40}?关于.*(?:通知|公告|函)$|^(?:附件|Annex|Attachment)\s*\d*\s*[:：]",
+    re.IGNORECASE,
+)
+# The draft a notice is about: "…关于《X（征求意见稿）》公开征求意见的通知", "Notice … on Soliciting Public
+# Comments on the X (Draft for Comment)", "附件：X（征求意见稿）".
+_NOTICE_SUBJECT_RE = re.compile(
+    r"《(?P<quoted>[^《》]{4,120})》"
+    r"|\b(?:Soliciting|Seeking|Requesting|Inviting|Solicitation\s+of)\s+(?:Public\s+)?"
+    r"(?:Comments?|Opinions?|Views|Feedback)\s+on\s+(?:the\s+)?(?P<named>[A-Z].{8,200})$"
+    r"|^(?:附件|Annex|Attachment)\s*\d*\s*[:：]\s*(?P<attached>\S.{3,150})$",
     re.IGNORECASE,
 )
 _NOT_TITLE_RE = re.compile(
@@ -89,27 +109,34 @@ def detect_title(preamble_paragraphs: list[str]) -> str | None:
     "...办法"), preferring one marked as a draft ("(Draft for Comment)", "（征求意见稿）") and not a
     notice about it ("Notice on ...", "关于…的通知") nor an attachment line ("附件：…"); else the first
     substantial line. A title broken after "of", or followed by "(Draft for Comment)" on its own line,
-    is put back together."""
+    is put back together. A notice's line also offers the title it names ("关于《X》…的通知" -> X)."""
     scored: list[tuple[int, int, str]] = []  # (score, index, title)
     for i, paragraph in enumerate(preamble_paragraphs[:40]):
         text = paragraph.strip()
         if not _substantial(text) or text[0] in "(（":
             continue
         title = _put_together(preamble_paragraphs, i)
-        score = 0
-        if _TITLE_WORDS_RE.search(title):
-            score += 2
-        if _DRAFT_RE.search(title):
-            score += 2
-        if _NOTICE_RE.search(text):
-            score -= 3
-        chinese = IDEOGRAPH_RE.search(text) is not None
-        if ends_sentence(text) or len(text) > 150 or "，" in text or (chinese and len(text) > 60):
-            score -= 4  # a sentence, not a title
-        scored.append((score, i, title))
+        notice = _NOTICE_RE.search(text) is not None
+        scored.append((_title_score(text, title) - (3 if notice else 0), i, title))
+        subject = _NOTICE_SUBJECT_RE.search(text) if notice else None
+        if subject is not None:
+            named = next(g for g in subject.groups() if g).strip()
+            scored.append((_title_score(named, named), i, named))
     if not scored:
         return None
     return max(scored, key=lambda entry: (entry[0], -entry[1]))[2]
+
+
+def _title_score(text: str, title: str) -> int:
+    score = 0
+    if _TITLE_WORDS_RE.search(title):
+        score += 2
+    if _DRAFT_RE.search(title):
+        score += 2
+    chinese = IDEOGRAPH_RE.search(text) is not None
+    if ends_sentence(text) or len(text) > 150 or "，" in text or (chinese and len(text) > 60):
+        score -= 4  # a sentence, not a title
+    return score
 
 
 def _put_together(paragraphs: list[str], start: int) -> str:
@@ -146,6 +173,11 @@ def parse_date(match: re.Match[str]) -> date | None:
                         int(match.group("d2")))
         if match.group("iso"):
             return date(int(match.group("y3")), int(match.group("m3")), int(match.group("d3")))
+        if match.group("num"):  # "31.05.2024", "31/05/2024"; "05/31/2024" only when it cannot be D/M
+            day, month, year = (int(match.group(g)) for g in ("d5", "m5", "y5"))
+            if month > 12 and match.group("s5") == "/":
+                day, month = month, day
+            return date(year, month, day)
         year, month, day = (_zh_number(match.group(g)) for g in ("y4", "m4", "d4"))
         if year is None or month is None or day is None:
             return None
@@ -162,10 +194,42 @@ def is_date_only(text: str) -> bool:
     return _DATE_ONLY_RE.fullmatch(text) is not None
 
 
+def _range_end(sentence: str, dates: list[tuple[int, int, date]]) -> date | None:
+    """The end of the first range "date 至/to date" in the sentence, the second date maybe without year."""
+    for _, end, first in dates:
+        joint = _RANGE_TO_RE.match(sentence, end)
+        if joint is None:
+            continue
+        full = _DATE_RE.match(sentence, joint.end())
+        if full is not None:
+            found = parse_date(full)
+            if found is not None and found >= first:
+                return found
+        partial = _MONTH_DAY_RE.match(sentence, joint.end())
+        if partial is not None:
+            found = _month_day(partial, first.year)
+            if found is not None and found >= first:
+                return found
+    return None
+
+
+def _month_day(match: re.Match[str], year: int) -> date | None:
+    try:
+        if match.group("zh"):
+            month, day = _zh_number(match.group("m1")), _zh_number(match.group("d1"))
+            return date(year, month, day) if month and day else None
+        if match.group("dm"):
+            return date(year, _MONTHS[match.group("m2").lower().rstrip(".")], int(match.group("d2")))
+        return date(year, _MONTHS[match.group("m3").lower().rstrip(".")], int(match.group("d3")))
+    except ValueError:
+        return None
+
+
 def detect_deadline(text: str) -> date | None:
-    """The comment deadline: a date that a sentence ties to "deadline", "due", "截止"... or, in a
-    sentence about comments, to "before", "by", "no later than", or "…日前". Other dates are ignored.
-    A sentence with a strong word wins over one with only a weak word."""
+    """The comment deadline: a date that a sentence ties to "deadline", "due", "截止"... or that ends
+    a range in a sentence about comments ("征求意见时间为5月1日至5月31日"); else, in a sentence about
+    comments, one tied to "before", "by", "until", "ends on", "no later than", or "…日前". Other dates
+    are ignored. A sentence with a strong word or a range wins over one with only a weak word."""
     weak_choice: date | None = None
     start = 0
     for boundary in [*_SENTENCE_END_RE.finditer(text), None]:
@@ -182,6 +246,10 @@ def detect_deadline(text: str) -> date | None:
             continue
         if strong:
             found = _date_after(dates, strong.end()) or _date_before(dates, strong.start())
+            if found:
+                return found
+        if _COMMENT_RE.search(sentence):
+            found = _range_end(sentence, dates)
             if found:
                 return found
         if weak_choice is None and _COMMENT_RE.search(sentence):

@@ -10,6 +10,8 @@ from comments.importing.markers import (
     ends_sentence,
     int_to_chinese,
     is_heading_like,
+    is_note,
+    item_reference_continues,
     looks_like_reference,
     parse_item_label,
     parse_marker,
@@ -96,6 +98,15 @@ def test_parse_marker_reads_kind_number_label_heading_and_rest(
         "1.5 million users",
         "Measures for the Administration",
         "[1]",
+        "Article 6 bis of the Law",
+        "第四条之一的规定",
+        "第三条要求开展安全评估；",
+        "第十条明确的条件开展认证活动。",
+        "第三十八条所列情形",
+        "（一）项规定情形的，由网信部门责令改正。",
+        "[Translator's note: \"territory\" excludes Hong Kong and Macao.]",
+        "[Deleted]",
+        "【编者按：本条有争议】",
     ],
 )
 def test_cross_references_and_ordinary_text_are_not_markers(text: str) -> None:
@@ -162,3 +173,119 @@ def test_text_tests() -> None:
     assert looks_like_reference("Article 21 of the Law")
     assert looks_like_reference("第二十一条的规定")
     assert not looks_like_reference("Articles of association")
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "number", "value", "rest"),
+    [
+        ("第四条之一 认证机构应当公开认证规则。", "第四条之一", "4-1", 4, "认证机构应当公开认证规则。"),
+        ("第二十条之二　本办法", "第二十条之二", "20-2", 20, "本办法"),
+        ("Article 6 bis Operators shall report annually.", "Article 6 bis", "6bis", 6,
+         "Operators shall report annually."),
+        ("Article 7-1 Operators shall cooperate.", "Article 7-1", "7-1", 7, "Operators shall cooperate."),
+    ],
+)
+def test_inserted_articles_keep_their_label_and_count_from_their_base(
+    text: str, label: str, number: str, value: int, rest: str
+) -> None:
+    marker = parse_marker(text)
+    assert marker is not None and marker.kind == "article" and marker.inserted
+    assert (marker.label, marker.number, marker.value, marker.rest) == (label, number, value, rest)
+    assert not parse_marker("Article 7 – Scope").inserted  # a dash with a space is a separator
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "number", "rest"),
+    [
+        ("第 十 三 条　运营者应当配合检查。", "article", "13", "运营者应当配合检查。"),
+        ("第 二 十 一 条 运营者", "article", "21", "运营者"),
+        ("第 一 章　总　　则", "chapter", "1", "总　　则"),
+        ("第 二 节　评估", "section", "2", "评估"),
+    ],
+)
+def test_letter_spaced_chinese_numerals_are_read(text: str, kind: str, number: str, rest: str) -> None:
+    marker = parse_marker(text)
+    assert marker is not None
+    assert (marker.kind, marker.number, marker.rest) == (kind, number, rest)
+
+
+def test_an_article_number_followed_by_a_first_item_and_a_sentence_may_open_with_that_item() -> None:
+    marker = parse_marker("Article 6 (1) Operators shall conduct a security assessment.")
+    assert marker is not None and marker.kind == "article" and marker.opens_with_item
+    assert (marker.number, marker.heading) == ("6", None)
+    assert marker.rest == "(1) Operators shall conduct a security assessment."
+    assert not marker.explicit
+    assert parse_marker("Article 5(1) of the Law") is None
+    assert parse_marker("Article 5 (2) Operators shall") is None  # not a first item: "Article 5(2)"
+    assert parse_marker("Article 5 (Scope) These Measures").heading == "Scope"
+
+
+def test_a_chinese_marker_with_nothing_before_its_text_is_marked_run_on() -> None:
+    assert parse_marker("第三条数据处理者应当").run_on
+    assert not parse_marker("第三条　数据处理者应当").run_on
+    assert not parse_marker("第三条 数据处理者应当").run_on
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "styles"),
+    [
+        ("I. Overall Requirements", "I", ("dot_upper_roman", "dot_upper")),
+        ("IV. Safeguards", "IV", ("dot_upper_roman",)),
+        ("A. legality and compliance;", "A", ("dot_upper",)),
+        ("C. dynamic management.", "C", ("dot_upper", "dot_upper_roman")),
+    ],
+)
+def test_capital_roman_and_letter_items_with_a_dot(text: str, number: str, styles: tuple[str, ...]) -> None:
+    marker = parse_marker(text)
+    assert marker is not None and marker.kind == "item"
+    assert (marker.number, marker.styles) == (number, styles)
+
+
+@pytest.mark.parametrize("text", ["U.S. companies shall", "Mr. Zhang", "I.e. the operator"])
+def test_capitals_with_dots_that_are_not_items(text: str) -> None:
+    assert parse_marker(text) is None
+
+
+def test_item_words_that_are_not_references_stay_items() -> None:
+    assert parse_marker("（一）项目名称；").kind == "item"
+    assert parse_marker("（一）目标任务").kind == "item"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Translator's note: \"territory\" excludes Hong Kong and Macao.]",
+        "Translator's note: the term is rendered as \"review\".",
+        "Note: this Article was added.",
+        "[Deleted]",
+        "(The draft says \"may\", not \"shall\".)",
+        "【编者按：本条有争议】",
+        "注：本条为新增条款。",
+    ],
+)
+def test_notes_are_recognised(text: str) -> None:
+    assert is_note(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["[Scope]", "【适用范围】", "Translation services shall be provided in Chinese.", "Notes and coins"]
+)
+def test_headings_and_sentences_are_not_notes(text: str) -> None:
+    assert not is_note(text)
+
+
+@pytest.mark.parametrize(
+    ("previous", "line", "expected"),
+    [
+        ("in accordance with the circumstances listed in item", "(3) shall be given a warning", True),
+        ("in the circumstances set out in Article 2, subparagraph", "(b) applies and the operator", True),
+        ("有本条例第四十五条第一款第", "（一）项规定情形的，由网信部门责令改正。", True),
+        ("数据处理者违反本条例第十二条第一款", "第（二）项规定的，由有关主管部门责令改正", True),
+        ("Operators shall comply with the following:", "(1) shall keep logs;", False),
+        ("Operators shall", "(1) keep logs;", False),
+        ("as set out in paragraph", "(2) The operator shall", False),
+        ("应当遵守下列规定：", "第（二）项规定的", False),
+    ],
+)
+def test_item_reference_continues(previous: str, line: str, expected: bool) -> None:
+    assert item_reference_continues(previous, line) is expected

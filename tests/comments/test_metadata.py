@@ -40,6 +40,37 @@ def test_detect_deadline_takes_the_date_tied_to_the_deadline(text: str, deadline
 
 
 @pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("征求意见时间为2024年5月1日至2024年5月31日。", date(2024, 5, 31)),
+        ("公开征求意见时间为2024年5月1日至5月31日。", date(2024, 5, 31)),  # the year is the first date's
+        ("The public comment period runs from 1 May 2024 to 31 May 2024.", date(2024, 5, 31)),
+        ("Comments may be made from May 1, 2024 through May 31, 2024.", date(2024, 5, 31)),
+        ("The comment period ends on 30 June 2024.", date(2024, 6, 30)),
+        ("The consultation is open for 30 days, until 30 June 2024.", date(2024, 6, 30)),
+        ("Comments are welcome until 31.05.2024.", date(2024, 5, 31)),
+        ("Comments are welcome until 31/05/2024.", date(2024, 5, 31)),
+        ("Comments are welcome until 05/31/2024.", date(2024, 5, 31)),  # only month/day reads as a date
+    ],
+)
+def test_detect_deadline_reads_comment_periods_and_numeric_dates(text: str, deadline: date) -> None:
+    assert detect_deadline(text) == deadline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本办法自2024年5月1日至2025年5月1日试行。",  # a range, but not of the comment period
+        "The trial runs from 1 May 2024 to 31 May 2024.",
+        "Comments from 31 May 2024 to 1 May 2024 are late.",  # a range that runs backwards
+        "Version 1.05.2024 of the comment form.",
+    ],
+)
+def test_detect_deadline_ignores_ranges_and_numbers_that_are_not_the_comment_period(text: str) -> None:
+    assert detect_deadline(text) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "These Measures take effect on June 1, 2019.",
@@ -85,6 +116,20 @@ def test_detect_deadline_rejects_impossible_dates() -> None:
         (["Measures for Security Review of", "Network Products", "(Draft for Comment)"],
          "Measures for Security Review of Network Products (Draft for Comment)"),
         (["Source: CAC website", "Provisions on Data Labelling"], "Provisions on Data Labelling"),
+        (
+            ["首页 > 通知公告", "国家互联网信息办公室关于《网络暴力信息治理规定（征求意见稿）》公开征求意见的通知",
+             "来源：中国网信网", "为了治理网络暴力信息，现向社会公开征求意见。"],
+            "网络暴力信息治理规定（征求意见稿）",
+        ),
+        (
+            ["Notice of the Ministry of Industry and Information Technology on Soliciting Public Comments on the "
+             "Guidelines for Humanoid Robots (Draft for Comment)", "Comments may be submitted by e-mail."],
+            "Guidelines for Humanoid Robots (Draft for Comment)",
+        ),
+        (
+            ["Notice on Soliciting Public Comments on the Rules for Apps (Draft)", "Rules for Apps (Draft)"],
+            "Rules for Apps (Draft)",
+        ),
         (["May 28, 2019"], None),
         ([], None),
     ],

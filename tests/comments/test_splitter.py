@@ -508,3 +508,251 @@ def test_reader_and_cleaner_warnings_are_carried() -> None:
 
 def test_empty_input() -> None:
     assert split_paragraphs(["", "  "]).provisions == []
+
+
+# --- debris after the last article, notes between articles ---
+
+
+@pytest.mark.parametrize(
+    "debris",
+    [
+        ["[Translator's note: \"minor mode\" is sometimes translated as \"youth mode\".]"],
+        ["* This is an unofficial translation prepared by an association. Please refer to the Chinese original."],
+        ["Share this: Twitter · LinkedIn · Email", "Related posts"],
+        ["【打印本页】【关闭窗口】", "扫一扫在手机打开当前页", "相关链接：", "中国政府网 | 国家网信办"],
+        ["Print this page", "Back to top"],
+    ],
+)
+def test_notes_and_web_debris_after_the_last_article_are_trailing(debris: list[str]) -> None:
+    result = split_paragraphs(["Rules (Draft)", "Article 1 Text.", "Article 2 These Rules take effect.", *debris])
+    assert [p.kind for p in result.provisions] == ["preamble", "article", "article", "trailing"]
+    assert result.provisions[-1].text == "\n".join(debris)
+
+
+def test_a_footnote_after_the_last_article_is_trailing_when_its_mark_is_in_the_text() -> None:
+    footnote = "[1] The classification follows the National Emergency Plan."
+    result = split_paragraphs(
+        ["Article 1 Incidents are classified as major and ordinary.[1]", "Article 2 Text.", footnote]
+    )
+    assert result.provisions[-1].kind == "trailing"
+    unmarked = split_paragraphs(["Article 1 Incidents are classified.", "Article 2 Text.", footnote])
+    assert unmarked.provisions[-1].kind == "paragraph"
+
+
+def test_a_note_between_articles_stays_with_the_provision_before_it() -> None:
+    note = "[Translator's note: \"territory\" excludes Hong Kong and Macao.]"
+    result = split_paragraphs([
+        "Article 1 These Measures apply within the territory.", note,
+        "Article 2 Facial recognition may be used only where necessary.", "Article 3 Text.",
+    ])
+    assert outline(result) == [
+        ("article", "1", "Article 1", None), ("article", "2", "Article 2", None), ("article", "3", "Article 3", None),
+    ]
+    assert result.provisions[0].text == f"These Measures apply within the territory.\n{note}"
+
+
+def test_a_deleted_placeholder_is_not_the_next_articles_heading() -> None:
+    result = split_paragraphs(["Article 1 Text.", "[Deleted]", "Article 2 These Measures take effect."])
+    assert outline(result) == [("article", "1", "Article 1", None), ("article", "2", "Article 2", None)]
+    assert result.provisions[0].text == "Text.\n[Deleted]"
+
+
+# --- tables of contents, inserted articles, unusual markers ---
+
+
+def test_a_table_of_contents_listing_articles_stays_in_the_preamble() -> None:
+    result = split_paragraphs([
+        "Data Security Measures (Draft)", "Table of Contents", "Article 1 Purpose", "Article 2 Scope",
+        "Article 3 Entry into force", "Article 1 Purpose", "These Measures protect data.", "Article 2 Scope",
+        "These Measures apply within the territory.", "Article 3 Entry into force", "These Measures take effect.",
+    ])
+    assert result.provisions[0].text.split("\n")[-1] == "Article 3 Entry into force"
+    assert outline(result)[1:] == [
+        ("article", "1", "Article 1", "Purpose"), ("article", "2", "Article 2", "Scope"),
+        ("article", "3", "Article 3", "Entry into force"),
+    ]
+    assert result.warnings == []
+
+
+def test_articles_with_headings_on_their_own_line_are_not_a_table_of_contents() -> None:
+    result = split_paragraphs(["Article 1 Purpose", "Text one.", "Article 2 Scope", "Text two."])
+    assert [p.kind for p in result.provisions] == ["article", "article"]
+
+
+def test_inserted_articles_are_articles_and_no_gap() -> None:
+    result = split_paragraphs([
+        "第一条　为了测试，制定本办法。", "第四条　认证机构应当依照条件开展认证活动。",
+        "第四条之一 认证机构应当公开认证规则。",
+        "第五条　本办法自发布之日起施行。",
+    ])
+    assert outline(result)[2] == ("article", "4-1", "第四条之一", None)
+    assert [w.message for w in result.warnings] == ["Article 4 follows Article 1: Articles 2 and 3 are missing."]
+    english = split_paragraphs([
+        "Article 6 Operators shall keep logs.", "Article 6 bis Operators shall report annually.",
+        "Article 6-1 Operators shall cooperate.", "Article 7 These Measures take effect.",
+    ])
+    assert [p.label for p in english.provisions] == ["Article 6", "Article 6 bis", "Article 6-1", "Article 7"]
+    assert [w.message for w in english.warnings] == ["The first article is Article 6: Articles 1 to 5 are missing."]
+
+
+def test_numbering_check_reports_an_inserted_article_away_from_its_base() -> None:
+    provisions = [
+        SplitProvision("article", "a", "1", "Article 1"), SplitProvision("article", "b", "3bis", "Article 3 bis"),
+        SplitProvision("article", "c", "4", "Article 4"), SplitProvision("article", "d", "2-1", "Article 2-1"),
+    ]
+    assert [w.message for w in check_numbering(provisions)] == [
+        "Article 3 bis follows Article 1: Articles 2 and 3 are missing.",
+        "Article 2-1 follows Article 4: the numbering steps back.",
+    ]
+
+
+def test_an_article_opening_with_its_first_item() -> None:
+    result = split_paragraphs([
+        "Article 5 Operators shall set up a security body.",
+        "Article 6 (1) Operators shall conduct a security assessment.", "(2) The results shall be reported.",
+        "Article 7 Text.",
+    ])
+    assert outline(result) == [
+        ("article", "5", "Article 5", None), ("article", "6", "Article 6", None), ("item", "1", "(1)", None),
+        ("item", "2", "(2)", None), ("article", "7", "Article 7", None),
+    ]
+    assert result.provisions[2].text == "Operators shall conduct a security assessment."
+    assert [w.message for w in result.warnings] == ["The first article is Article 5: Articles 1 to 4 are missing."]
+    # Not the next number: a reference to Article 3(1) standing at the start of a line.
+    kept = split_paragraphs(["Article 5 Text.", "Article 3 (1) The operator shall.", "Article 6 Text."])
+    assert [p.label for p in kept.provisions] == ["Article 5", "Paragraph 2", "Article 6"]
+
+
+def test_letter_spaced_chinese_markers() -> None:
+    result = split_paragraphs([
+        "第 一 章　总　　则", "第十条　为了测试，制定本办法。", "第 十 一 条　本办法适用于境内。",
+        "第 十 二 条　运营者应当配合检查。",
+    ])
+    assert [(p.kind, p.number, p.label) for p in result.provisions] == [
+        ("chapter", "1", "第 一 章"), ("article", "10", "第十条"), ("article", "11", "第 十 一 条"),
+        ("article", "12", "第 十 二 条"),
+    ]
+    assert [w.message for w in result.warnings] == ["The first article is Article 10: Articles 1 to 9 are missing."]
+
+
+# --- references cut by a line break ---
+
+
+def test_a_chinese_reference_with_the_next_number_after_a_cut_line_stays_in_the_text() -> None:
+    result = split_paragraphs([
+        "第一条　为了规范数据标注活动，制定本规范。", "第二条　数据标注服务提供者应当建立标注规则，并按照本规范",
+        "第三条规定开展安全评估；评估不合格的，不得开展标注活动。", "第三条　数据标注服务提供者开展安全评估。",
+    ])
+    assert [p.label for p in result.provisions] == ["第一条", "第二条", "第三条"]
+    assert result.provisions[1].text.endswith("并按照本规范第三条规定开展安全评估；评估不合格的，不得开展标注活动。")
+    assert result.provisions[1].heading is None
+    assert not any("repeated" in w.message for w in result.warnings)
+
+
+def test_a_run_on_chinese_article_after_a_list_item_without_full_stop_is_an_article() -> None:
+    result = split_paragraphs([
+        "第一条　有下列情形之一的，适用本办法：", "（一）甲", "（二）国家网信部门规定的其他情形",
+        "第二条本办法自发布之日起施行。",
+    ])
+    assert [p.label for p in result.provisions] == ["第一条", "（一）", "（二）", "第二条"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (
+            ["Article 1 Operators that fail to report in the circumstances listed in item",
+             "(3) shall be given a warning.", "Article 2 Text."],
+            "Operators that fail to report in the circumstances listed in item (3) shall be given a warning.",
+        ),
+        (
+            ["Article 1 Where the delay set out in Article 2, subparagraph",
+             "(b) applies, the operator shall bear liability.", "Article 2 Text."],
+            "Where the delay set out in Article 2, subparagraph (b) applies, the operator shall bear liability.",
+        ),
+        (
+            ["第一条　有本条例第四十五条第一款第", "（一）项规定情形的，由网信部门责令改正。",
+             "第二条　本条例自发布之日起施行。"],
+            "有本条例第四十五条第一款第（一）项规定情形的，由网信部门责令改正。",
+        ),
+        (
+            ["第一条　数据处理者违反本条例第十二条第一款", "第（二）项规定的，由有关主管部门责令改正。",
+             "第二条　施行。"],
+            "数据处理者违反本条例第十二条第一款第（二）项规定的，由有关主管部门责令改正。",
+        ),
+    ],
+)
+def test_an_item_reference_cut_by_a_line_break_is_not_an_item(lines: list[str], joined: str) -> None:
+    result = split_paragraphs(lines)
+    assert [p.kind for p in result.provisions] == ["article", "article"]
+    assert result.provisions[0].text == joined
+    assert result.provisions[0].heading is None
+
+
+# --- notices carrying the draft, numbering without "Article" ---
+
+
+def test_a_notice_with_the_draft_attached_is_the_preamble() -> None:
+    result = split_paragraphs([
+        "工业和信息化部关于公开征求《人形机器人标准体系建设指南（征求意见稿）》意见的通知",
+        "现向社会公开征求意见。公众可通过以下途径和方式提出反馈意见：", "1.电子邮件：robots@example.gov.cn",
+        "2.通信地址：北京市西城区西长安街13号", "意见反馈截止日期为2024年6月15日。",
+        "附件：人形机器人标准体系建设指南（征求意见稿）",
+        "工业和信息化部", "2024年5月20日", "人形机器人标准体系建设指南", "（征求意见稿）", "一、总体要求",
+        "到2026年，制修订30项以上重点标准。", "二、建设内容", "（一）基础共性标准。", "三、组织实施",
+        "各有关单位要加强协同。",
+    ])
+    assert [(p.kind, p.label) for p in result.provisions] == [
+        ("preamble", None), ("article", "一、"), ("article", "二、"), ("item", "（一）"), ("article", "三、"),
+    ]
+    assert result.provisions[0].text.endswith("人形机器人标准体系建设指南\n（征求意见稿）")
+    assert result.title == "人形机器人标准体系建设指南（征求意见稿）"
+    assert result.deadline == date(2024, 6, 15)
+    assert result.warnings == []
+
+
+def test_contact_channels_are_never_articles() -> None:
+    result = split_paragraphs([
+        "Notice of the Ministry on Soliciting Public Comments on the Guidelines for Robots (Draft for Comment)",
+        "Comments may be submitted through the following channels before 15 June 2024:",
+        "1. By e-mail to robots@example.gov.cn;", "2. By post to the Science Department, Beijing.",
+        "Guidelines for Robots", "1. General Requirements", "By 2026, 30 standards shall be formulated.",
+        "2. Construction Content", "The system consists of basic standards.",
+    ])
+    assert [(p.kind, p.label, p.heading) for p in result.provisions] == [
+        ("preamble", None, None), ("article", "1.", "General Requirements"),
+        ("article", "2.", "Construction Content"),
+    ]
+    assert result.title == "Guidelines for Robots (Draft for Comment)"
+    assert result.warnings == []
+
+
+def test_an_annex_at_the_end_of_a_guideline_is_not_its_body() -> None:
+    result = split_paragraphs([
+        "某某指南（征求意见稿）", "一、总体要求", "到2026年，完成。", "二、重点任务", "推进工作。",
+        "附件：数据目录", "数据目录", "1.名称", "2.类别",
+    ])
+    assert [(p.kind, p.label) for p in result.provisions] == [
+        ("preamble", None), ("article", "一、"), ("article", "二、"), ("trailing", None),
+    ]
+
+
+def test_roman_divisions_are_the_articles_and_capital_letters_items() -> None:
+    result = split_paragraphs([
+        "Guiding Opinions (Draft for Comment)", "The following opinions are put forward.",
+        "I. Overall Requirements", "(1) Guiding ideology. Adhere to development.", "A. first;",
+        "B. second.", "II. Key Tasks", "(2) Build trading venues.", "III. Safeguards", "IV. Other", "Text.",
+        "V. Final", "Text.",
+    ])
+    assert outline(result) == [
+        ("preamble", None, None, None),
+        ("article", "1", "I.", "Overall Requirements"), ("item", "1", "(1)", None), ("item", "A", "A.", None),
+        ("item", "B", "B.", None), ("article", "2", "II.", "Key Tasks"), ("item", "2", "(2)", None),
+        ("article", "3", "III.", "Safeguards"), ("article", "4", "IV.", "Other"), ("article", "5", "V.", "Final"),
+    ]
+
+
+def test_the_ninth_letter_item_is_not_a_roman_division() -> None:
+    letters = [f"{c}. item {c};" for c in "ABCDEFGHI"]
+    result = split_paragraphs(["Opinions (Draft)", "I. Requirements", *letters, "II. Tasks", "Text."])
+    assert [p.label for p in result.provisions if p.kind == "article"] == ["I.", "II."]
