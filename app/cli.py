@@ -315,6 +315,8 @@ def _import_positions(args: argparse.Namespace) -> int:
                 continue
             added += done.positions
             print(f"{prefix} {done.positions} positions added", flush=True)
+            for warning in table.warnings:  # what the reader left out or guessed, as import-submission says it
+                print(f"{prefix} warning: {warning}", file=sys.stderr, flush=True)
     print(f"{added} positions added from {len(args.files) - failed} of {len(args.files)} files.")
     return EXIT_BAD_INPUT if failed else 0
 

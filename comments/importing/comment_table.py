@@ -9,38 +9,56 @@ bounded repack that counts elements) before python-docx parses anything; the XML
 
 Rules (general, not tuned to one document):
 
-* The table: the first table of the body with a header row (one of its first three rows) naming a provision
-  column ("Text of Draft Measure", "Draft Measure", "Provision", "Article", "Original text", "Draft text") and a
-  comment column ("Comment(s)", "Concern", "Issue"); a recommendation column ("Recommendation(s)", "Proposed
-  change", "Suggested revision", "Suggestion") is optional. Other columns ("No.") are ignored. When two provision
-  columns exist ("Article | Text", "Provision | Text of Draft Measure"), the first holds the label and the text
-  one the provision text. Header-like rows right below the header refine it (a two-level header); header rows
-  repeated further down (page repeats, tables converted from PDF) are skipped. Later tables with the same
-  columns (a table cut into one Word table per page) are read as the continuation of the first.
+* The table: a table of the body with a header row (one of its first three rows) naming a provision column
+  ("Text of Draft Measure", "Draft Measure", "Draft Law", "Provision", "Article", "Original text", "Draft text",
+  "征求意见稿条款") and a comment column ("Comment(s)", "Concern", "Issue", "Rationale", "Justification",
+  "Feedback", "Our Position", "问题", "理由", "说明") or a recommendation column ("Recommendation(s)", "Proposed
+  change/amendment/language", "Requested change", "Ask", "Suggested revision", "Revised text", "修改意见",
+  "修改建议", "修改后条文"). A recommendation word wins over a comment word in one title ("修改意见" beside "意见");
+  "意见" inside "征求意见稿" names no comment column. Two columns of one kind ("Comment | Rationale") are both
+  read, in column order, a blank line apart; a filled column with another title is named in a warning. When
+  several tables have such a header, the one whose text column quotes the draft (not just "Article") is read,
+  else the longest, and the others are named. A label-like column ("No.", "Art.", "Section", "Ref.", "条目",
+  "序号") gives a row's label when its cell looks like one ("Art. 2", "第二条", "3.2" outside "No."/"序号") and the
+  text has none. When two provision columns exist ("Article | Text", "Provision | Text of Draft Measure"), the
+  first holds the label and the text one the provision text. Header-like rows right below the header refine it
+  (a two-level header), but not a section row across the table ("Supplementary Provisions"); the header's own
+  titles repeated further down (page repeats, tables converted from PDF, w:tblHeader rows) are skipped, while a
+  body row that merely mentions comments ("Same concern as Article 2") is a row. Later tables with the same
+  header, or with none and the same grid (give or take one empty or unused column) after nothing but headings
+  ("Chapter III Data Protection"), are read as the continuation of the first; the first table that is not is
+  named in a warning.
 * Cells are addressed by their grid column, so merged cells (gridSpan) are read once; a cell continuing a
-  vertical merge (vMerge) is read as empty, never as a copy of the cell above.
+  vertical merge (vMerge) is read as empty, except in a comment or recommendation column, where it carries the
+  merged cell's text (one comment beside several provisions; not repeated when its row is joined above).
 * Column 1: when its first paragraph starts with a label ("Article 29", "Art. 5(2)", "Chapter 3", "Annex II",
   "第二十九条", "第三章", "附件1"), the label is split off, with a bracketed heading after it ("(Technical
   maintenance requirements)", "【技术维护】"). What follows the label on that line is the heading when the line
   stands alone above the text ("Chapter 3 Network Security Protection", "Article 2: Scope") and reads like a
   heading; otherwise it is the start of the provision text ("Article 2 (Scope) The Regulations apply to …").
   A line such as "Article 37 of the Law provides …" is a cross-reference, not a label. A first paragraph that
-  is entirely bold, stands above further paragraphs and is not a sentence is a label line too, whatever its
+  is entirely bold, stands above further paragraphs and is not a sentence (no "shall"/"must"/"may", no full
+  stop, at most 100 characters) is a label line too, whatever its
   words ("Recital 12", or "Annex 1 (Definitions)" split at its final bracket) - this is how Commentdesk's own
   export writes it. Ambiguities of exported files, accepted: a row with a heading but no label comes back with
   that heading as its label, and a label with words after its number and no heading ("Chapter 3 Network
-  Security") comes back as label "Chapter 3" with heading "Network Security".
+  Security") comes back as label "Chapter 3" with heading "Network Security". A manual line break after the
+  label line works like a paragraph break. Labels may point to a paragraph ("Article 21, Paragraph 1",
+  "Article 21 (1) and (3)", "第二十一条第一款").
 * No label: item markers ("(3) Level 3 refers to …") are not labels: the label is None and the marker stays in
   the provision text, exactly as the table shows it.
 * Text: paragraphs are joined with "\\n", as are manual line breaks; tabs and non-breaking spaces become spaces
   (one character each, so offsets hold); soft hyphens and control characters are dropped; Word's automatic
   numbering ("1.", "(a)", "Article %1") is written out as Word shows it; empty paragraphs at the start and end
-  of a cell are dropped and the whole text is stripped. Nested tables in a cell contribute their paragraphs.
+  of a cell are dropped and the whole text is stripped. Nested tables in a cell contribute their filled
+  paragraphs. Hidden text (w:vanish) is left out; w:sym characters of the Symbol and Wingdings fonts are
+  written as their Unicode characters, others left out.
 * Underlines: a run is underlined when its w:u (direct, else from its character style, else from the
   paragraph style, else the document defaults) has a value other than "none". Spans are in provision-text
   coordinates, merged when adjacent, and a paragraph break between two underlined characters is part of the
   span. Whitespace at a span's edges is trimmed, as the editor does. Underlines in the label/heading line are
-  ignored.
+  ignored. A table with no underline at all but with highlighted (or shaded) runs has those as its spans, with
+  a warning.
 * Continuation: a row continues the previous one (and is appended to it as new paragraphs, spans shifted, an
   underline running over the break kept as one span) when
   (a) its provision cell is empty - no label, no text - but it has a comment or recommendation (the rest of a
@@ -49,7 +67,8 @@ Rules (general, not tuned to one document):
       contradicts (text in a column that was empty above - a cut row starts every cell on the first page -
       or text after a finished sentence), and at least one column
       visibly carries a sentence on (the previous text there is unfinished and this one starts with a
-      lowercase letter, closing punctuation, or a CJK character after a CJK character). This is the shape of
+      lowercase letter, closing punctuation, or a CJK character after a CJK character; every column when the
+      row fills them all: short unlabelled rows are rows of their own). This is the shape of
       a row that a PDF converter cut at a page break; a Word table's own page breaks never split a w:tr.
   A row with a label and no text is a row of its own. An exported row with neither label nor text (a general
   comment) reads back as a continuation by rule (a): the file does not tell the two apart.
@@ -57,8 +76,9 @@ Rules (general, not tuned to one document):
   header inside the table. The note "(Note: relevant text is underlined)" is never a title or opening paragraph.
 * Rows with no provision text, no comment and no recommendation (blank rows, chapter-title rows) are skipped
   silently. A row with a provision but no comment and no recommendation is kept (teams fill them in later),
-  with a warning. A row made of one cell spanning the whole table is a section heading when it is just a
-  label, skipped silently; otherwise it is left out with a warning.
+  with a warning. A row made of one cell spanning the whole table (or one text repeated in every cell) is a
+  section heading when it is a label or a short heading ("Chapter I General Provisions", "Supplementary
+  Provisions"), skipped silently; otherwise it is left out with a warning.
 """
 
 from __future__ import annotations
@@ -162,7 +182,7 @@ Element = etree._Element
 
 _P, _TBL, _TR, _TC, _R = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:r")
 _T, _TAB, _PTAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:ptab"), qn("w:br"), qn("w:cr")
-_NO_BREAK_HYPHEN, _VAL = qn("w:noBreakHyphen"), qn("w:val")
+_NO_BREAK_HYPHEN, _SYM, _VAL = qn("w:noBreakHyphen"), qn("w:sym"), qn("w:val")
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Never text of the paragraph: properties, deleted or moved-away content, text boxes, VML copies of drawings.
 _SKIP = frozenset(
@@ -194,11 +214,62 @@ def _underline(rpr: Element | None) -> bool | None:
     return u.get(_VAL) != "none"
 
 
-def _bold(rpr: Element | None) -> bool | None:
-    b = rpr.find(qn("w:b")) if rpr is not None else None
-    if b is None:
+def _on_off(rpr: Element | None, tag: str) -> bool | None:
+    element = rpr.find(tag) if rpr is not None else None
+    if element is None:
         return None
-    return b.get(_VAL) not in _FALSE
+    return element.get(_VAL) not in _FALSE
+
+
+def _bold(rpr: Element | None) -> bool | None:
+    return _on_off(rpr, qn("w:b"))
+
+
+def _hidden(rpr: Element | None) -> bool | None:
+    return _on_off(rpr, qn("w:vanish"))
+
+
+_NO_FILL = ("", "auto", "ffffff", "none")
+
+
+def _highlighted(rpr: Element | None) -> bool | None:
+    """A highlight colour, or a run shading (teams that highlight instead of underlining use either)."""
+    if rpr is None:
+        return None
+    highlight = rpr.find(qn("w:highlight"))
+    if highlight is not None:
+        return highlight.get(_VAL) not in ("none", None)
+    shading = rpr.find(qn("w:shd"))
+    if shading is not None:
+        return (shading.get(qn("w:fill")) or "").lower() not in _NO_FILL
+    return None
+
+
+# Symbol-font characters (w:sym, code point F0xx) that legal text uses; others are left out.
+_SYMBOL_FONT = {
+    "symbol": {
+        0x22: "∀", 0x24: "∃", 0x2D: "−", 0xA3: "≤", 0xA5: "∞", 0xAB: "↔", 0xAC: "←", 0xAD: "↑", 0xAE: "→",
+        0xAF: "↓", 0xB0: "°", 0xB1: "±", 0xB3: "≥", 0xB4: "×", 0xB7: "•", 0xB8: "÷", 0xB9: "≠", 0xBA: "≡",
+        0xBB: "≈", 0xBC: "…", 0xD2: "®", 0xD3: "©", 0xD4: "™", 0xD7: "·", 0xDB: "⇔", 0xDE: "⇒", 0xE2: "®",
+        0xE3: "©", 0xE4: "™", 0xA7: "♣", 0xA8: "♦", 0xA9: "♥", 0xAA: "♠",
+        **{0x41 + i: c for i, c in enumerate("ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ")},
+        **{0x61 + i: c for i, c in enumerate("αβχδεφγηιϕκλμνοπθρστυϖωξψζ")},
+    },
+    "wingdings": {0x6C: "●", 0x6E: "■", 0xA7: "▪", 0xD8: "➢", 0xFB: "✗", 0xFC: "✓", 0xFD: "☒", 0xFE: "☑"},
+}
+
+
+def _symbol(sym: Element) -> str:
+    """The character a w:sym shows, or "" when it is a private-use glyph we cannot name."""
+    try:
+        code = int(sym.get(qn("w:char")) or "", 16)
+    except ValueError:
+        return ""
+    if 0xF000 <= code <= 0xF0FF or code <= 0xFF:
+        font = (sym.get(qn("w:font")) or "").lower()
+        table = next((chars for name, chars in _SYMBOL_FONT.items() if font.startswith(name)), None)
+        return table.get(code & 0xFF, "") if table is not None else ("" if code >= 0xF000 else chr(code))
+    return "" if 0xE000 <= code <= 0xF8FF else chr(code)
 
 
 class _RunStyles:
@@ -244,16 +315,32 @@ class _RunStyles:
 
 @dataclass(frozen=True, slots=True)
 class _Para:
-    """One paragraph: its text, per character underlined (True/False) or a line break (None), and whether
-    every visible character is bold."""
+    """One paragraph: its text, per character underlined (True/False) or a line break (None), and per
+    character bold (None for whitespace)."""
 
     text: str
     flags: tuple[bool | None, ...]
-    bold: bool
+    bolds: tuple[bool | None, ...]
 
     @property
     def blank(self) -> bool:
         return not self.text.strip()
+
+    @property
+    def bold(self) -> bool:
+        """Every visible character is bold."""
+        visible = [b for b in self.bolds if b is not None]
+        return bool(visible) and all(visible)
+
+    def first_line(self) -> tuple[_Para, _Para] | None:
+        """Cut at the first manual line break: "Article 2 Scope<br>The Regulations …" reads like two paragraphs."""
+        at = self.text.find("\n")
+        if at < 0 or not self.text[:at].strip() or not self.text[at + 1 :].strip():
+            return None
+        return (
+            _Para(self.text[:at], self.flags[:at], self.bolds[:at]),
+            _Para(self.text[at + 1 :], self.flags[at + 1 :], self.bolds[at + 1 :]),
+        )
 
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\n": " ", "\r": " ", "\f": " "})
@@ -282,13 +369,23 @@ _EN_NUMBER = (
 )
 _SUB_REFERENCE = r"(?:\((?:[0-9]{1,3}|[a-z]{1,2}|[ivx]{1,5})\))*(?:[ \t]?(?:bis|ter|quater)(?![A-Za-z]))?"
 _CN = f"[{CN_NUMERAL_CHARS}]"
+_BARE_SUB = r"\((?:[0-9]{1,3}|[a-z]{1,2}|[ivx]{1,5})\)"
+# "Article 21 (1) and (3)": several sub-references of one provision.
+_SUB_LIST = rf"(?:{_SP}*(?:,|&|and|or|to|[-–]){_SP}*{_BARE_SUB})*"
 _EN_ONE = rf"{_EN_NUMBER}{_SUB_REFERENCE}"
-_ZH_ONE = rf"第{_SP}?(?:[0-9０-９]{{1,4}}|{_CN}{{1,8}}){_SP}?(?:条|章|节|款|项|编|部分)"
+# "Article 21, Paragraph 1", "Annex I, Section 2": a provision's paragraph is still a label.
+_EN_PART = (
+    rf"(?:{_SP}*,?{_SP}*(?i:sub-?paragraph|paragraph|para\.|item|point|section|subsection|clause|indent)s?"
+    rf"{_SP}*{_EN_ONE})"
+)
+_EN_CHAIN = rf"{_EN_ONE}(?:{_SP}?{_BARE_SUB})?{_SUB_LIST}{_EN_PART}{{0,3}}"
+_ZH_ONE = rf"第{_SP}?(?:[0-9０-９]{{1,4}}|{_CN}{{1,8}}){_SP}?(?:条|章|节|款|项|目|编|部分)"
+_ZH_CHAIN = rf"{_ZH_ONE}(?:{_ZH_ONE}){{0,3}}"  # "第二十一条第一款"
 # "Articles 5 and 6", "Articles 5-7", "第五条至第七条": one row may quote several provisions.
 _LABEL_RE = re.compile(
-    rf"{_SP}*(?P<label>(?P<en>(?:{_EN_WORD}){_SP}*{_EN_ONE}(?:{_SP}*(?:[-–—&,]|and|to){_SP}*{_EN_ONE}){{0,3}}"
+    rf"{_SP}*(?P<label>(?P<en>(?:{_EN_WORD}){_SP}*{_EN_CHAIN}(?:{_SP}*(?:[-–—&,]|and|to){_SP}*{_EN_CHAIN}){{0,3}}"
     rf"|§{{1,2}}{_SP}*[0-9]{{1,4}}(?:\.[0-9]{{1,3}}){{0,3}}{_SUB_REFERENCE})"
-    rf"|(?P<zh>{_ZH_ONE}(?:[至到、和及与]{_ZH_ONE}){{0,3}}|附[件录]{_SP}?(?:[0-9０-９]{{1,3}}|{_CN}{{1,4}})))"
+    rf"|(?P<zh>{_ZH_CHAIN}(?:[至到、和及与]{_ZH_CHAIN}){{0,3}}|附[件录]{_SP}?(?:[0-9０-９]{{1,3}}|{_CN}{{1,4}})))"
 )
 _OPEN_CLOSE = {"(": ")", "（": "）", "[": "]", "［": "］", "【": "】", "〔": "〕"}
 _SAME = {"(": "(（", "（": "(（", "[": "[［", "［": "[［", "【": "【", "〔": "〔"}
@@ -299,6 +396,7 @@ _EN_REFERENCE_START = re.compile(r"[a-z,;)\]、，；）/&]|['’]s\b")
 _ZH_REFERENCE_START = "的规所中之、，,。；;和或及与至到第款项以有起前后外内条）)”"
 _ZH_AFTER_SPACE_REFERENCE = "，、。；,;）)"
 _MAX_HEADING = 300
+_MAX_BOLD_LABEL = 100
 # Words that make a sentence, not a heading ("The operator shall keep logs").
 _SENTENCE_WORD = re.compile(r"\b(?:shall|must|may|should)\b|应当|不得|必须", re.IGNORECASE)
 
@@ -467,10 +565,15 @@ def _parse_provision(raw: Sequence[_Para]) -> _Provision:
     paras = _trim(raw)
     if not paras:
         return _Provision(None, None, "", ())
+    cut = paras[0].first_line()
+    if cut is not None:  # a manual line break after the label line works like a paragraph break
+        paras = [*cut, *paras[1:]]
     first = paras[0]
     more = len(paras) > 1
     line = first.text.strip()
-    bold_line = first.bold and more and len(line) <= _MAX_HEADING and not ends_sentence(line)
+    # A bold first line is a label line unless it is a sentence (the provision's own bold words).
+    bold_line = (first.bold and more and len(line) <= _MAX_BOLD_LABEL and not ends_sentence(line)
+                 and not _SENTENCE_WORD.search(line))
     split = _split_label(first.text)
     if split is not None:
         rest = first.text[split.rest_start :].strip()
@@ -490,28 +593,40 @@ def _parse_provision(raw: Sequence[_Para]) -> _Provision:
 
 
 _BARE_NUMBER = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,3}){0,3}[a-z]?|[IVXLCDM]{1,8}")
-_NUMBERED_HEADER = re.compile(r"(article|section|clause|chapter|paragraph|part|annex|recital)s?\b", re.IGNORECASE)
+_NUMBERED_HEADER = re.compile(
+    r"(article|art|section|sect|sec|clause|chapter|paragraph|para|part|annex|recital)s?\b", re.IGNORECASE
+)
+_FULL_WORD = {"art": "Article", "sect": "Section", "sec": "Section", "para": "Paragraph"}
 
 
-def _with_label_column(label_paras: Sequence[_Para], text_paras: Sequence[_Para], header: str) -> _Provision:
-    """"Article | Text" tables: the label (and heading) from one cell, the text from the other."""
+def _with_label_column(
+    label_paras: Sequence[_Para], text_paras: Sequence[_Para], header: str, weak: bool = False
+) -> _Provision:
+    """"Article | Text" tables: the label (and heading) from one cell, the text from the other. A weak label
+    column ("No.", "Ref.", "序号", "Section" beside a provision column) gives a label only when its cell looks
+    like one and the text has none of its own: "1, 2, 3" in a "No." column is numbering."""
     labels = _trim(label_paras)
-    if not labels:
-        return _parse_provision(text_paras)
+    parsed = _parse_provision(text_paras)
+    if not labels or (weak and parsed.label is not None):
+        return parsed
     first = labels[0].text.strip()
     split = _split_label(first)
     heading: str | None = None
+    numbering = bool(_NUMBER_HEADER_RE.fullmatch(header.strip(" :：*")))
     if split is not None:
         label = split.label
         heading = split.heading or first[split.rest_start :].strip() or None
+    elif _BARE_NUMBER.fullmatch(first) and not numbering:
+        word = _NUMBERED_HEADER.match(header)
+        name = word.group(1).lower() if word else ""
+        # "29" under "Article" -> "Article 29"; "3.2" under "Ref." stays "3.2"
+        label = f"{_FULL_WORD.get(name, name.capitalize())} {first}" if word else first
+    elif weak or numbering:
+        return parsed
     else:
         label = re.sub(r"\s+", " ", first)
-        word = _NUMBERED_HEADER.match(header)
-        if word and _BARE_NUMBER.fullmatch(label):  # "29" under "Article" -> "Article 29"
-            label = f"{word.group(1).capitalize()} {label}"
     if heading is None and len(labels) > 1:
         heading = " ".join(p.text.strip() for p in labels[1:] if not p.blank) or None
-    parsed = _parse_provision(text_paras)
     if parsed.label is not None and _same_label(parsed.label, label):
         return _Provision(label, heading or parsed.heading, parsed.text, parsed.spans)
     return _Provision(label, heading, *_text_and_spans(_trim(text_paras)))
@@ -534,21 +649,31 @@ def _plain(paras: Sequence[_Para]) -> str:
 
 # --- header detection -------------------------------------------------------------------------------
 
+# The words a submission's proposed wording goes by; they win over a comment word in the same title
+# ("修改意见" is the amendment beside "意见", "Revised text" is not the draft's text).
 _REC_RE = re.compile(
-    r"recommend|proposed\s+(?:changes?|revisions?|amendments?|text|wording|solutions?)|suggest|proposal"
-    r"|建议|修改意见",
+    r"recommend|(?:proposed|requested|suggested|revised|amended)\s+(?:changes?|revisions?|amendments?|text"
+    r"|wording|language|solutions?|drafting)|suggest|proposal|\b(?:asks?|requests?)\b"
+    r"|建议|修改意见|修改后",
     re.IGNORECASE,
 )
-_COMMENT_RE = re.compile(r"\b(?:comments?|concerns?|issues?|remarks?|observations?)\b|意见|评论|关切", re.IGNORECASE)
+_COMMENT_RE = re.compile(
+    r"\b(?:comments?|concerns?|issues?|remarks?|observations?|rationale|justifications?|reasons?|reasoning"
+    r"|feedback|(?:our\s+)?positions?|explanations?)\b|(?<!征求)(?<!修改)意见(?!稿)|评论|关切|问题|理由|说明",
+    re.IGNORECASE,
+)
 _PROVISION_RE = re.compile(
-    r"text\s+of\s+(?:the\s+)?draft|draft\s+(?:measures?|text|provisions?|regulations?)|\bprovisions?\b"
-    r"|\barticles?\b|original\s+text|\bclauses?\b|条款|条文|原文|草案",
+    r"text\s+of\s+(?:the\s+)?draft|\bdraft\b|\bprovisions?\b"
+    r"|\barticles?\b|original\s+text|\bclauses?\b|条款|条文|原文|草案|征求意见稿",
     re.IGNORECASE,
 )
-_TEXT_RE = re.compile(r"\btext\b|\bwording\b|\bcontents?\b|draft\s+measure|原文|条文|内容", re.IGNORECASE)
+_TEXT_RE = re.compile(
+    r"\btext\b|\bwording\b|\bcontents?\b|draft\s+(?:measure|law|rules?|regulations?|provisions?)|原文|条文|内容",
+    re.IGNORECASE,
+)
 _LABEL_HEADER_RE = re.compile(
-    r"(?:article|provision|clause|section|chapter|paragraph|reference|ref)s?\.?(?:\s*(?:no\.?|number|#))?"
-    r"|条款|条目|条款号|条",
+    r"(?:article|art|provision|clause|section|sect|sec|chapter|paragraph|para|reference|ref)s?\.?"
+    r"(?:\s*(?:no\.?|number|#))?|条款|条目|条款号|条|章节",
     re.IGNORECASE,
 )
 _NUMBER_HEADER_RE = re.compile(r"no\.?|#|s/n|number|item|序号|编号", re.IGNORECASE)
@@ -558,6 +683,7 @@ _MAX_HEADER_WORDS = 8
 _Role = str  # "provision" | "text" | "comment" | "recommendation"
 
 
+_ENUMERATED_HEADER = re.compile(r"^(?:[0-9]{1,2}|[A-Ha-h])[.)]\s+")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 _SENTENCE_INSIDE = re.compile(r"[:;：；。!?！？]\s*\S")
 
@@ -571,11 +697,14 @@ def _role(text: str) -> _Role | None:
         return None
     if _SENTENCE_INSIDE.search(text):
         return None  # "General comments: we support the aim"
+    text = _ENUMERATED_HEADER.sub("", text)  # "1. Draft Provision | 2. Comment"
+    if _split_label(text) is not None:
+        return None  # "Chapter I General Provisions": a section row, not a header
     recommendation, comment = _REC_RE.search(text), _COMMENT_RE.search(text)
     if recommendation and not comment:
         return "recommendation"
     if comment:
-        return "comment"
+        return "comment"  # also a combined "Comments and recommendations" column
     if re.search(r"[0-9]", text):
         return None  # "Article 5" is a label in a body row, not a header
     if _PROVISION_RE.search(text):
@@ -592,6 +721,7 @@ class _Cell:
     span: int
     merged: bool  # continues a merge: read as empty
     text: str = ""  # normalised, for header tests
+    below: bool = False  # continues a vertical merge (vMerge)
 
 
 @dataclass(frozen=True, slots=True)
@@ -608,10 +738,30 @@ class _Layout:
     label: _Column | None
     comments: tuple[_Column, ...]
     recommendations: tuple[_Column, ...]
+    weak_label: bool = False  # "No.", "Ref.", "序号": a label only when the cell looks like one
+    others: tuple[_Column, ...] = ()  # titled columns that are not read: warned about when filled
+
+    def shifted(self, by: int) -> _Layout:
+        """The same columns `by` grid columns to the right (a continuation table with an extra column)."""
+        def move(c: _Column) -> _Column:
+            return _Column(c.role, c.start + by, c.end + by, c.header)
+
+        return _Layout(
+            move(self.text), move(self.label) if self.label else None, tuple(map(move, self.comments)),
+            tuple(map(move, self.recommendations)), self.weak_label, tuple(map(move, self.others)),
+        )
 
     def signature(self) -> tuple[tuple[str, int, int], ...]:
         columns = [self.text, *([self.label] if self.label else []), *self.comments, *self.recommendations]
         return tuple(sorted((c.role, c.start, c.end) for c in columns))
+
+    @property
+    def quotes_text(self) -> bool:
+        """The text column quotes the draft ("Text of Draft Measure", "原文"), not just names articles."""
+        return not _LABEL_HEADER_RE.fullmatch(self.text.header.strip(" :：*"))
+
+    def other_at(self, cell: _Cell) -> _Column | None:
+        return next((c for c in self.others if c.start <= cell.start < c.end), None)
 
     def column_of(self, cell: _Cell) -> _Column | None:
         for column in (self.text, self.label, *self.comments, *self.recommendations):
@@ -629,14 +779,12 @@ class _Layout:
 
 
 def _layout(cells: Sequence[_Cell]) -> _Layout | None:
-    columns = [
-        _Column(role, c.start, c.start + c.span, c.text)
-        for c in cells
-        if not c.merged and (role := _role(c.text)) is not None
-    ]
+    titled = [(c, _role(c.text)) for c in cells if not c.merged and c.text]
+    columns = [_Column(role, c.start, c.start + c.span, c.text) for c, role in titled if role is not None]
     comments = tuple(c for c in columns if c.role == "comment")
+    recommendations = tuple(c for c in columns if c.role == "recommendation")
     candidates = [c for c in columns if c.role in ("provision", "text")]
-    if not comments or not candidates:
+    if not (comments or recommendations) or not candidates:
         return None
     label: _Column | None = None
     if len(candidates) == 1:
@@ -647,8 +795,20 @@ def _layout(cells: Sequence[_Cell]) -> _Layout | None:
             (c for c in candidates if c.start < text.start and _LABEL_HEADER_RE.fullmatch(c.header)),
             None,
         )
-    recommendations = tuple(c for c in columns if c.role == "recommendation")
-    return _Layout(text=text, label=label, comments=comments, recommendations=recommendations)
+    others = [_Column("other", c.start, c.start + c.span, c.text) for c, role in titled if role is None]
+    others += [c for c in candidates if c is not text and c is not label]
+    weak = False
+    if label is None:  # "No. | Text of Draft Measure | …", "条目 | 原文 | …"
+        label = next(
+            (c for c in others if c.start < text.start
+             and (_LABEL_HEADER_RE.fullmatch(c.header) or _NUMBER_HEADER_RE.fullmatch(c.header))),
+            None,
+        )
+        weak = label is not None
+    return _Layout(
+        text=text, label=label, comments=comments, recommendations=recommendations, weak_label=weak,
+        others=tuple(sorted((c for c in others if c is not label), key=lambda c: c.start)),
+    )
 
 
 def _header_like(cells: Sequence[_Cell]) -> bool:
@@ -681,6 +841,7 @@ class _Row:
     spans: list[tuple[int, int]]
     comment: str
     recommendation: str
+    copied: frozenset[str] = frozenset()  # columns read from a cell merged down from the row above
 
     def freeze(self) -> TableRow:
         return TableRow(self.label, self.heading, self.text, tuple(self.spans), self.comment, self.recommendation)
@@ -693,6 +854,7 @@ class _Found:
     layout: _Layout
     header_row: int  # 0-based; rows above it are title rows
     body_from: int  # first body row
+    header_names: frozenset[str] = frozenset()  # the header's titles, to know its repeats further down
 
 
 _NOTE_RE = re.compile(r"note|注", re.IGNORECASE)
@@ -709,6 +871,8 @@ class _Reader:
 
     def __post_init__(self) -> None:
         self.formats = _RunStyles(self.styles_root)
+        self.highlight_spans = False  # read highlighted runs as the spans (a table with no underline at all)
+        self.saw_highlight = False
         self.labels: dict[Element, str] = {}
         if self.numbering_root is not None:
             numbering = WordNumbering(self.numbering_root, WordStyles(self.styles_root))
@@ -731,23 +895,22 @@ class _Reader:
     def para(self, paragraph: Element) -> _Para:
         chars: list[str] = []
         flags: list[bool | None] = []
-        bold = [True]
-        seen_visible = [False]
+        bolds: list[bool | None] = []
         ppr = paragraph.find(qn("w:pPr"))
         paragraph_style = _val(ppr, qn("w:pStyle"))
+        marked = _highlighted if self.highlight_spans else _underline
 
         def add(text: str, underlined: bool | None, is_bold: bool) -> None:
-            if not text:
-                return
             chars.append(text)
             flags.extend([underlined] * len(text))
-            if text.strip():
-                seen_visible[0] = True
-                bold[0] = bold[0] and is_bold
+            bolds.extend(None if ch.isspace() else is_bold for ch in text)
 
         def run(r: Element) -> None:
             rpr = r.find(qn("w:rPr"))
-            underlined = self.formats.resolve(rpr, paragraph_style, _underline)
+            if self.formats.resolve(rpr, paragraph_style, _hidden):
+                return  # hidden text (w:vanish): drafting notes, never shown or printed
+            underlined = self.formats.resolve(rpr, paragraph_style, marked)
+            self.saw_highlight = self.saw_highlight or self.formats.resolve(rpr, paragraph_style, _highlighted)
             is_bold = self.formats.resolve(rpr, paragraph_style, _bold)
             for child in r:
                 tag = child.tag
@@ -759,6 +922,8 @@ class _Reader:
                     add("\n", None, True)
                 elif tag == _NO_BREAK_HYPHEN:
                     add("-", underlined, is_bold)
+                elif tag == _SYM:
+                    add(_symbol(child), underlined, is_bold)
 
         def walk(element: Element) -> None:
             for child in element:
@@ -774,18 +939,23 @@ class _Reader:
         if label:
             add(label + " ", False, False)
         walk(paragraph)
-        return _Para("".join(chars), tuple(flags), bold[0] and seen_visible[0])
+        return _Para("".join(chars), tuple(flags), tuple(bolds))
 
     def cell_paras(self, cell: Element) -> list[_Para]:
         out: list[_Para] = []
+        after_table = False
         for block in docx_blocks(cell):
             if block.tag == _P:
-                out.append(self.para(block))
-            else:  # a table nested in the cell: its paragraphs, row by row
+                para = self.para(block)
+                if not (after_table and para.blank):  # Word's compulsory paragraph after a nested table
+                    out.append(para)
+                    after_table = False
+            else:  # a table nested in the cell: its filled paragraphs, row by row
                 for row in docx_children(block, _TR):
                     for inner in self.cells(row):
                         if not inner.merged:
-                            out.extend(self.cell_paras(inner.element))
+                            out.extend(p for p in self.cell_paras(inner.element) if not p.blank)
+                after_table = True
         return out
 
     def cells(self, row: Element, with_text: bool = False) -> list[_Cell]:
@@ -802,7 +972,8 @@ class _Reader:
             text = ""
             if with_text and not merged:
                 text = re.sub(r"\s+", " ", " ".join(p.text for p in self.cell_paras(tc))).strip(" :：*")
-            out.append(_Cell(tc, column, span, merged, text))
+            below = vmerge is not None and vmerge.get(_VAL) != "restart"
+            out.append(_Cell(tc, column, span, merged, text, below))
             column += span
         return out
 
@@ -811,8 +982,9 @@ class _Reader:
     def _tables(self) -> list[Element]:
         return [block for block in docx_blocks(self.body) if block.tag == _TBL]
 
-    def _find_header(self, table: Element) -> tuple[_Layout, int, int] | None:
-        """The layout, the header row's index and the first body row's index (after any sub-header rows)."""
+    def _find_header(self, table: Element) -> tuple[_Layout, int, int, frozenset[str]] | None:
+        """The layout, the header row's index, the first body row's index (after any sub-header rows) and the
+        header's titles."""
         rows = list(docx_children(table, _TR))
         for index, row in enumerate(rows[:3]):
             cells = self.cells(row, with_text=True)
@@ -820,24 +992,21 @@ class _Reader:
             if first is None:
                 continue
             effective = [c for c in cells if not c.merged]
+            names = {_header_key(c.text) for c in cells if c.text}
             body_from = index + 1
             while body_from < len(rows) and body_from <= index + 2:
                 lower = self.cells(rows[body_from], with_text=True)
-                if not _header_like(lower):
-                    break
+                if not _header_like(lower) or _one_wide_text(lower) is not None:
+                    break  # a body row, or a section row ("Supplementary Provisions") right under the header
                 effective = _refine(effective, lower)
+                names |= {_header_key(c.text) for c in lower if c.text}
                 body_from += 1
-            return _layout(effective) or first, index, body_from
+            return _layout(effective) or first, index, body_from, frozenset(names)
         return None
 
     def read(self) -> CommentTable:
         tables = self._tables()
-        found: _Found | None = None
-        for index, table in enumerate(tables):
-            header = self._find_header(table)
-            if header is not None:
-                found = _Found(index, table, *header)
-                break
+        found = self._choose_table(tables)
         if found is None:
             where = "the document has no table" if not tables else (
                 "the document's only table has none" if len(tables) == 1
@@ -846,21 +1015,16 @@ class _Reader:
             raise ImportRejected(f"{NO_TABLE} ({where}).")
         title, before, title_row = self._before(found)
         parts = self._continuation_tables(found, tables)
-        rows: list[_Row] = []
-        joined: list[str] = []
-        unfilled: list[str] = []
-        for part in parts:
-            self._read_rows(part, rows, joined, len(parts) > 1 or len(tables) > 1)
-        for row in rows:
-            if row.text and not row.comment and not row.recommendation:
-                unfilled.append(row.where + (f" ({row.label})" if row.label else ""))
-        if joined:
-            self._warn_list(joined, "{} continues the row above and was joined to it.",
-                            "{} continue the rows above them and were joined to them.")
-        if unfilled:
-            self._warn_list(unfilled, "{} has no comment or recommendation.", "{} have no comment or recommendation.")
-        if not rows:
-            self.warnings.append("The comment table has a header but no filled rows.")
+        settled = len(self.warnings)
+        rows = self._read_parts(parts, len(parts) > 1 or len(tables) > 1)
+        if self.saw_highlight and not any(row.spans for row in rows):
+            # No underline anywhere: teams that highlight the words that matter meant the same thing.
+            self.highlight_spans = True
+            del self.warnings[settled:]
+            rows = self._read_parts(parts, len(parts) > 1 or len(tables) > 1)
+            if any(row.spans for row in rows):
+                self.warnings.insert(settled, "The table has no underlined text; its highlighted text was read "
+                                              "as the relevant text.")
         if title is None and title_row:
             title = title_row
         return CommentTable(
@@ -870,6 +1034,48 @@ class _Reader:
             warnings=tuple(self.warnings),
         )
 
+    def _read_parts(self, parts: list[_Found], many_tables: bool) -> list[_Row]:
+        rows: list[_Row] = []
+        joined: list[str] = []
+        unfilled: list[str] = []
+        unread: dict[str, None] = {}  # headers of filled columns that are not read, in order
+        for part in parts:
+            self._read_rows(part, rows, joined, unread, many_tables)
+        for row in rows:
+            if row.text and not row.comment and not row.recommendation:
+                unfilled.append(row.where + (f" ({row.label})" if row.label else ""))
+        for header in unread:
+            self.warnings.append(f"The column “{header}” was not read: it is not a provision, comment or "
+                                 "recommendation column.")
+        if joined:
+            self._warn_list(joined, "{} continues the row above and was joined to it.",
+                            "{} continue the rows above them and were joined to them.")
+        if unfilled:
+            self._warn_list(unfilled, "{} has no comment or recommendation.", "{} have no comment or recommendation.")
+        if not rows:
+            self.warnings.append("The comment table has a header but no filled rows.")
+        return rows
+
+    def _choose_table(self, tables: list[Element]) -> _Found | None:
+        """The comment table: of the tables with a header, the one quoting the draft's text (a summary table
+        "Issue | Article | Recommendation" often comes first), else the longest; the earliest on a tie."""
+        candidates = []
+        for index, table in enumerate(tables):
+            header = self._find_header(table)
+            if header is not None:
+                found = _Found(index, table, *header)
+                rows = sum(1 for _ in docx_children(table, _TR)) - found.body_from
+                candidates.append(((found.layout.quotes_text, rows), found))
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda item: item[0])[1]  # max() keeps the first of equals
+        for _, other in candidates:
+            if other.index < best.index:
+                self.warnings.append(
+                    f"Table {other.index + 1} of the document also looks like a comment table but was not read: "
+                    f"table {best.index + 1} quotes more of the draft."
+                )
+        return best
     def _warn_list(self, items: list[str], one: str, many: str) -> None:
         if len(items) == 1:
             self.warnings.append(one.format(items[0]))
@@ -902,29 +1108,39 @@ class _Reader:
         return (texts[0] if texts else None), texts[1:], title_row
 
     def _continuation_tables(self, found: _Found, tables: list[Element]) -> list[_Found]:
-        """The comment table, and the tables after it that carry on with the same columns."""
+        """The comment table, and the tables after it that carry on with the same columns: with the same
+        header, or with none (a table cut at a page, or under a chapter heading)."""
         parts = [found]
-        grid = self._grid_columns(found.element)
         blocks = list(docx_blocks(self.body))
         position = next(i for i, b in enumerate(blocks) if b is found.element)
-        text_between = False
+        text_between: list[str] = []
         for block in blocks[position + 1 :]:
             if block.tag == _P:
-                text_between = text_between or not self.para(block).blank
+                text = self.para(block).text.strip()
+                if text:
+                    text_between.append(text)
                 continue
+            number = tables.index(block) + 1
             header = self._find_header(block)
+            shift = self._fit(block, found) if header is None else None
+            headings_only = all(_split_label(t) is not None or _heading_like(t) for t in text_between)
             if header is not None and header[0].signature() == found.layout.signature():
-                parts.append(_Found(tables.index(block), block, *header))
-            elif header is None and not text_between and self._grid_columns(block) == grid:
-                parts.append(_Found(tables.index(block), block, found.layout, 0, 0))  # a headerless page part
+                parts.append(_Found(number - 1, block, *header))
+            elif header is None and shift is not None and headings_only:
+                parts.append(_Found(number - 1, block, found.layout.shifted(shift), 0, 0, found.header_names))
             else:
                 if header is not None:
                     self.warnings.append(
-                        f"Table {tables.index(block) + 1} of the document also looks like a comment table but has "
+                        f"Table {number} of the document also looks like a comment table but has "
                         "other columns; only the first comment table was read."
                     )
+                elif self._has_text(block):
+                    why = "text stands between it and the comment table" if shift is not None else (
+                        "its columns do not match the comment table's"
+                    )
+                    self.warnings.append(f"Table {number} of the document was not read because {why}.")
                 break
-            text_between = False
+            text_between = []
         if len(parts) > 1:
             numbers = [str(p.index + 1) for p in parts]
             self.warnings.append(
@@ -933,70 +1149,181 @@ class _Reader:
             )
         return parts
 
+    def _fit(self, table: Element, found: _Found) -> int | None:
+        """How far a header-less table's columns sit from the comment table's: 0 for the same grid; one
+        column more or less (an empty column pasted in, an unused grid column) when its filled cells still
+        fall in the comment table's columns; None when they do not fit."""
+        grid, first_grid = self._grid_columns(table), self._grid_columns(found.element)
+        if grid == first_grid:
+            return 0
+        if abs(grid - first_grid) > 1:
+            return None
+        starts = {
+            cell.start
+            for row in docx_children(table, _TR)
+            for cell in self.cells(row)
+            if not cell.merged and any(not p.blank for p in self.cell_paras(cell.element))
+        }
+        layout = found.layout
+        for by in (0, 1, -1):
+            if layout.start + by >= 0 and layout.end + by <= grid and all(
+                layout.start + by <= start < layout.end + by for start in starts
+            ):
+                return by
+        return None
+
+    def _has_text(self, table: Element) -> bool:
+        return any(
+            not p.blank for row in docx_children(table, _TR) for cell in self.cells(row)
+            for p in self.cell_paras(cell.element)
+        )
+
     def _grid_columns(self, table: Element) -> int:
         grid = table.find(qn("w:tblGrid"))
         return len(grid.findall(qn("w:gridCol"))) if grid is not None else 0
 
-    def _read_rows(self, part: _Found, rows: list[_Row], joined: list[str], many_tables: bool) -> None:
+    def _read_rows(
+        self, part: _Found, rows: list[_Row], joined: list[str], unread: dict[str, None], many_tables: bool
+    ) -> None:
         layout = part.layout
+        merged_from: dict[int, list[_Para]] = {}  # per grid column, the cell a vertical merge continues
         for number, row in enumerate(list(docx_children(part.element, _TR)), start=1):
             if number <= part.body_from:
                 continue
             where = f"Row {number}" + (f" of table {part.index + 1}" if many_tables else "")
             cells = self.cells(row)
-            by_role: dict[str, list[_Para]] = {"text": [], "label": [], "comment": [], "recommendation": []}
-            used = [c for c in cells if not c.merged]
-            texts = {id(c): self.cell_paras(c.element) for c in used}
-            for cell in used:
+            by_role: dict[str, list[list[_Para]]] = {"text": [], "label": [], "comment": [], "recommendation": []}
+            copied: set[str] = set()
+            texts = {id(c): self.cell_paras(c.element) for c in cells if not c.merged}
+            if self._header_repeat(row, cells, texts, part.header_names):
+                continue
+            for cell in cells:
                 column = layout.column_of(cell)
+                if cell.merged:
+                    paras = merged_from.get(cell.start, []) if cell.below and column is not None and column.role in (
+                        "comment", "recommendation") else []  # one comment beside several provisions
+                    if paras:
+                        copied.add(column.role)  # type: ignore[union-attr]  # checked above
+                else:
+                    paras = merged_from[cell.start] = texts[id(cell)]
                 if column is None:
+                    other = layout.other_at(cell)
+                    if other is not None and not cell.merged and _plain(paras) and not (
+                        _NUMBER_HEADER_RE.fullmatch(other.header.strip(" :：*")) or _BARE_NUMBER.fullmatch(
+                            _plain(paras).rstrip(".)"))
+                    ):  # a numbering column is not worth a warning
+                        unread[other.header] = None
                     continue
                 key = "label" if column is layout.label else "text" if column is layout.text else column.role
-                by_role[key].extend(texts[id(cell)])
-            filled = [c for c in used if any(not p.blank for p in texts[id(c)])]
-            if self._header_repeat(cells, texts):
+                by_role[key].append(paras)
+            filled = [c for c in cells if not c.merged and _plain(texts[id(c)])]
+            wide = _one_wide_text([_Cell(c.element, c.start, c.span, c.merged, "" if c.merged else
+                                         _plain(texts[id(c)])) for c in cells])
+            if wide is None and len(filled) == 1 and filled[0].span > 1:
+                wide = filled[0]  # one cell across the table's columns, beside empty ones
+            if wide is not None and wide.start <= layout.start and wide.start + wide.span >= layout.end:
+                self._full_width(where, self.cell_paras(wide.element))
                 continue
-            if len(filled) == 1 and filled[0].start <= layout.start and filled[0].start + filled[0].span >= layout.end:
-                self._full_width(where, texts[id(filled[0])])
-                continue
+            label_paras, text_paras = _flat(by_role["label"]), _flat(by_role["text"])
             if layout.label is not None:
-                provision = _with_label_column(by_role["label"], by_role["text"], layout.label.header)
+                provision = _with_label_column(label_paras, text_paras, layout.label.header, layout.weak_label)
             else:
-                provision = _parse_provision(by_role["text"])
-            comment = _plain(by_role["comment"])
-            recommendation = _plain(by_role["recommendation"])
+                provision = _parse_provision(text_paras)
+            comment = _columns_text(by_role["comment"])
+            recommendation = _columns_text(by_role["recommendation"])
             if not provision.text and not comment and not recommendation:
                 continue  # blank rows, chapter-title rows
+            if not comment and not recommendation and _section_title(provision):
+                continue  # a chapter title in the first cell only: "Chapter I General Provisions"
+            if provision.label is None and not provision.text and copied >= {
+                role for role, value in (("comment", comment), ("recommendation", recommendation)) if value
+            }:
+                continue  # nothing but the merged-down copies of the row above
             current = _Row(where, provision.label, provision.heading, provision.text, list(provision.spans),
-                           comment, recommendation)
+                           comment, recommendation, frozenset(copied))
             previous = rows[-1] if rows else None
-            if previous is not None and _continues(previous, current):
+            all_filled = bool(provision.text and comment and (recommendation or not layout.recommendations))
+            if previous is not None and _continues(previous, current, all_filled):
                 _append(previous, current)
                 joined.append(where)
             else:
                 rows.append(current)
 
-    def _header_repeat(self, cells: list[_Cell], texts: dict[int, list[_Para]]) -> bool:
+    def _header_repeat(
+        self, row: Element, cells: list[_Cell], texts: dict[int, list[_Para]], header_names: frozenset[str]
+    ) -> bool:
+        """The header again (page repeats, tables converted from PDF): every filled cell is one of the header's
+        titles, or the row is marked to repeat and reads as a header. A body row that merely mentions comments
+        ("Same concern as Article 2") is not one."""
         titled = [
             _Cell(c.element, c.start, c.span, c.merged, re.sub(r"\s+", " ", " ".join(p.text for p in texts[id(c)]))
                   .strip(" :：*"))
             for c in cells
             if not c.merged
         ]
-        return _header_like(titled)
+        filled = [c.text for c in titled if c.text]
+        if filled and all(_header_key(text) in header_names for text in filled):
+            return True
+        repeat_mark = row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}")
+        return repeat_mark is not None and repeat_mark.get(_VAL) not in _FALSE and _header_like(titled)
 
     def _full_width(self, where: str, paras: list[_Para]) -> None:
         trimmed = _trim(paras)
         if not trimmed:
             return
         if len(trimmed) == 1:
-            split = _split_label(trimmed[0].text)
-            rest = trimmed[0].text[split.rest_start :].strip() if split else None
-            if split is not None and (not rest or _heading_like(rest)):
-                return  # a section heading row such as "Chapter 3 Network Security Protection"
+            line = trimmed[0].text.strip()
+            split = _split_label(line)
+            rest = line[split.rest_start :].strip() if split else None
+            if (split is not None and (not rest or _heading_like(rest))) or (
+                len(line) <= _MAX_SECTION_TITLE and _heading_like(line)
+            ):
+                return  # a section heading row: "Chapter 3 Network Security Protection", "Supplementary Provisions"
         text = _plain(trimmed)
         quoted = text if len(text) <= 60 else text[:57].rstrip() + "…"
         self.warnings.append(f"{where} spans the whole table (“{quoted}”) and was left out.")
+
+
+_MAX_SECTION_TITLE = 80
+
+
+def _section_title(provision: _Provision) -> bool:
+    """A label and a short heading on one line, nothing underlined: a section title, not a provision."""
+    text = provision.text
+    return (provision.label is not None and not provision.spans and "\n" not in text
+            and len(text) <= _MAX_SECTION_TITLE and _heading_like(text))
+
+
+def _flat(columns: list[list[_Para]]) -> list[_Para]:
+    return [para for paras in columns for para in paras]
+
+
+def _columns_text(columns: list[list[_Para]]) -> str:
+    """Two columns of the same kind ("Comment" and "Rationale"): both, in column order, a blank line apart."""
+    return "\n\n".join(text for text in (_plain(paras) for paras in columns) if text)
+
+
+def _header_key(text: str) -> str:
+    """"COMMENTS" and "Comment", "Text of Draft Measure (relevant text underlined)": one title."""
+    words = re.findall(r"\w+", _BRACKETED.sub(" ", text).lower())
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)
+
+
+def _one_wide_text(cells: Sequence[_Cell]) -> _Cell | None:
+    """The cell of a row whose only text runs across the whole row: one merged cell, or one text repeated
+    in every cell (a merge undone by a converter). None for any other row."""
+    if not cells:
+        return None
+    live = [c for c in cells if not c.merged]
+    filled = [c for c in live if c.text]
+    if not filled or len({c.text for c in filled}) != 1:
+        return None
+    row_start, row_end = cells[0].start, cells[-1].start + cells[-1].span
+    if len(filled) == 1 and filled[0].start == row_start and filled[0].start + filled[0].span == row_end:
+        return filled[0] if filled[0].span > 1 else None
+    if len(filled) == len(cells) > 1:
+        return _Cell(filled[0].element, row_start, row_end - row_start, False, filled[0].text)
+    return None
 
 
 def _is_underline_note(text: str) -> bool:
@@ -1021,7 +1348,9 @@ def _carries_on(before: str, after: str) -> bool:
     return first.islower() or first in _CARRY_ON_START or (is_cjk(first) and is_cjk(last))
 
 
-def _continues(previous: _Row, current: _Row) -> bool:
+def _continues(previous: _Row, current: _Row, all_filled: bool = False) -> bool:
+    """`all_filled`: the current row fills every column; it continues only if each of them carries on (short
+    unlabelled rows "the operators shall | Burdensome | Delete" are rows of their own)."""
     if current.label is None and current.heading is None and not current.text:
         return bool(current.comment or current.recommendation)
     if current.label is not None or current.heading is not None or ends_sentence(previous.text):
@@ -1033,6 +1362,8 @@ def _continues(previous: _Row, current: _Row) -> bool:
     )
     if not all(_column_open(before, after) for before, after in pairs[1:]):
         return False
+    if all_filled:
+        return all(_carries_on(before, after) for before, after in pairs if after)
     return any(_carries_on(before, after) for before, after in pairs)
 
 
@@ -1045,5 +1376,7 @@ def _append(previous: _Row, current: _Row) -> None:
             shifted = shifted[1:]
         previous.text = f"{previous.text}\n{current.text}" if previous.text else current.text
         previous.spans.extend(shifted)
-    previous.comment = "\n".join(filter(None, (previous.comment, current.comment)))
-    previous.recommendation = "\n".join(filter(None, (previous.recommendation, current.recommendation)))
+    if "comment" not in current.copied:
+        previous.comment = "\n".join(filter(None, (previous.comment, current.comment)))
+    if "recommendation" not in current.copied:
+        previous.recommendation = "\n".join(filter(None, (previous.recommendation, current.recommendation)))

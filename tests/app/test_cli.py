@@ -243,3 +243,20 @@ def test_positions_import_then_suggest_json_stores_nothing_unless_asked(
     with Session(engine) as session:
         assert len(session.exec(select(Draft)).all()) == 1
     engine.dispose()
+
+
+def test_positions_import_prints_the_readers_warnings_per_file(databases: DatabaseFactory, tmp_path: Path) -> None:
+    memo = tmp_path / "memo-2019.docx"
+    memo.write_bytes(make_blocks_docx(table_xml(
+        ("Text of Draft Measure", "Comment", "Recommendation", "Drafter"),
+        ("Article 1\nOperators shall keep __logs__.", "Too vague.", "Define logs.", "J. Smith"),
+        ("Article 2\nOperators shall report.", "", ""),
+    )))
+    imported = run_cli("positions", "import", str(memo), database_url=databases.new_url(), cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert "[1/1] memo-2019.docx: 1 positions added" in imported.stdout
+    assert imported.stderr.splitlines() == [
+        "[1/1] memo-2019.docx: warning: The column “Drafter” was not read: it is not a provision, comment or "
+        "recommendation column.",
+        "[1/1] memo-2019.docx: warning: Row 3 (Article 2) has no comment or recommendation.",
+    ]

@@ -17,6 +17,7 @@ from tests.fixtures.builders import (
     make_docx,
     make_xxe_docx,
     make_zip_bomb_docx,
+    marked_runs_xml,
     num_xml,
     table_cell_xml,
     table_row_xml,
@@ -651,3 +652,317 @@ def test_round_trip_through_the_word_export() -> None:
     assert underlined(table.rows[0]) == ["The operator", "five years.\nSecond", "article."]
     assert underlined(table.rows[3]) == ["境内", "境外远程维护"]
     assert table.warnings == ()
+
+
+# --- past submissions: header wordings, section rows, tables split by headings ------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (("Provision", "Proposed amendment", "Rationale"), ("cell 3", "cell 2")),
+        (("Draft Law", "Our Position", "Requested Change"), ("cell 2", "cell 3")),
+        (("Draft Text", "Concern", "Ask"), ("cell 2", "cell 3")),
+        (("Section of Draft", "Feedback", "Suggested Amendment"), ("cell 2", "cell 3")),
+        (("Provision", "Justification", "Proposed language"), ("cell 2", "cell 3")),
+        (("Provision", "Issues", "Revised text"), ("cell 2", "cell 3")),  # "Revised text" is not the draft's text
+        (("条款", "意见", "修改意见"), ("cell 2", "cell 3")),
+        (("条款", "修改意见", "修改理由"), ("cell 3", "cell 2")),
+        (("征求意见稿条款", "问题", "修改建议"), ("cell 2", "cell 3")),  # "意见" inside "征求意见稿" names no comment
+        (("条文", "说明", "修改后条文"), ("cell 2", "cell 3")),
+    ],
+)
+def test_header_wordings_of_past_submissions(header: tuple[str, ...], expected: tuple[str, str]) -> None:
+    table = read(table_xml(header, ("Article 2 (Scope)\nThe Regulations apply to __operators__.", "cell 2", "cell 3")))
+    (row,) = table.rows
+    assert (row.provision_label, row.provision_heading, row.provision_text) == (
+        "Article 2", "Scope", "The Regulations apply to operators.",
+    )
+    assert underlined(row) == ["operators"]
+    assert (row.comment, row.recommendation) == expected
+    assert table.warnings == ()
+
+
+def test_two_columns_of_one_kind_are_joined_and_unread_filled_columns_are_named() -> None:
+    table = read(
+        table_xml(
+            ("Text of Draft Measure", "Comment", "Recommendation", "Rationale", "Owner"),
+            ("Article 1\nText one.", "Too broad.\nSee Article 2.", "Narrow it.", "Foreign firms are hit.", "Legal"),
+            ("Article 2\nText two.", "Vague.", "", "", ""),
+        )
+    )
+    first, second = table.rows
+    assert first.comment == "Too broad.\nSee Article 2.\n\nForeign firms are hit."
+    assert first.recommendation == "Narrow it."
+    assert (second.comment, second.recommendation) == ("Vague.", "")
+    assert table.warnings == (
+        "The column “Owner” was not read: it is not a provision, comment or recommendation column.",
+    )
+
+
+def test_header_less_tables_under_chapter_headings_and_with_a_column_more_are_read_on() -> None:
+    table = read(
+        "Memo",
+        table_xml(HEADER, ("Article 2\nTwo.", "C2.", "R2.")),
+        "Chapter III Data Protection",
+        table_xml(("Article 5\nFive.", "C5.", "R5.")),
+        table_xml(("", "Article 7\nSeven.", "C7.", "R7.")),  # an empty column pasted in front
+        "Yours sincerely,",
+        table_xml(("Article 9\nNine.", "C9.", "R9.")),
+    )
+    assert [(r.provision_label, r.comment, r.recommendation) for r in table.rows] == [
+        ("Article 2", "C2.", "R2."),
+        ("Article 5", "C5.", "R5."),
+        ("Article 7", "C7.", "R7."),
+    ]
+    assert table.warnings == (
+        "Table 4 of the document was not read because text stands between it and the comment table.",
+        "Tables 1, 2 and 3 of the document have the same columns and were read as one comment table.",
+    )
+
+
+def test_a_header_less_table_with_other_columns_is_named_not_dropped_silently() -> None:
+    table = read(
+        table_xml(HEADER, ("Article 2\nTwo.", "C2.", "R2.")),
+        table_xml(("Name", "Title", "Date", "Signature", "Place")),
+    )
+    assert [r.provision_label for r in table.rows] == ["Article 2"]
+    assert table.warnings == (
+        "Table 2 of the document was not read because its columns do not match the comment table's.",
+    )
+
+
+@pytest.mark.parametrize(
+    "section", ["Chapter I General Provisions", "Supplementary Provisions", "第一章 总则", "Section IV Penalties"]
+)
+def test_section_rows_across_the_table_are_skipped_even_right_under_the_header(section: str) -> None:
+    table = read(
+        table_xml(
+            HEADER,
+            table_row_xml(table_cell_xml(section, span=3)),
+            ("Article 2\nTwo.", "C2.", "R2."),
+            (section, section, section),  # a merge a converter undid: the same text in every cell
+            ("Chapter II Network Security", "", ""),  # a labelled title, not merged at all
+            ("Article 5\nFive.", "C5.", "R5."),
+            columns=3,
+        )
+    )
+    assert [(r.provision_label, r.provision_text, r.comment, r.recommendation) for r in table.rows] == [
+        ("Article 2", "Two.", "C2.", "R2."),
+        ("Article 5", "Five.", "C5.", "R5."),
+    ]
+    assert table.warnings == ()
+
+
+# --- past submissions: labels, label columns, rows ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "label", "text"),
+    [
+        ("Article 21, Paragraph 1\nOperators shall __store data__.", "Article 21, Paragraph 1",
+         "Operators shall store data."),
+        ("Article 21 paragraph 1\nOperators shall __store data__.", "Article 21 paragraph 1",
+         "Operators shall store data."),
+        ("Article 21, paragraph 1: Operators shall __store data__.", "Article 21, paragraph 1",
+         "Operators shall store data."),
+        ("Article 21 (1) and (3)\nOperators shall __store data__.", "Article 21 (1) and (3)",
+         "Operators shall store data."),
+        ("第二十一条第一款\n运营者应当__存储数据__。", "第二十一条第一款", "运营者应当存储数据。"),
+        ("第二十一条第一款 运营者应当__存储数据__。", "第二十一条第一款", "运营者应当存储数据。"),
+        ("Article 21, paragraph 1 of the Law lets operators __store data__.", None,
+         "Article 21, paragraph 1 of the Law lets operators store data."),
+        ("第二十一条第一款规定的运营者__存储数据__。", None, "第二十一条第一款规定的运营者存储数据。"),
+    ],
+)
+def test_labels_pointing_to_a_paragraph(cell: str, label: str | None, text: str) -> None:
+    (row,) = read(table_xml(HEADER, (cell, "C.", "R."))).rows
+    assert (row.provision_label, row.provision_heading, row.provision_text) == (label, None, text)
+    assert underlined(row) == [next(w for w in ("store data", "存储数据") if w in text)]
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "labels"),
+    [
+        ("No.", ("Art. 2", "1"), ["Art. 2", None]),
+        ("Art.", ("2", "Article 3"), ["Article 2", "Article 3"]),
+        ("Section", ("3.2", "Preamble"), ["Section 3.2", None]),
+        ("Ref.", ("Art. 2", "3.2"), ["Art. 2", "3.2"]),
+        ("条目", ("第二条", "第三条第一款"), ["第二条", "第三条第一款"]),
+        ("序号", ("1", "2"), [None, None]),  # plain numbering
+    ],
+)
+def test_label_like_cells_in_a_numbering_column_give_the_label(
+    header: str, cells: tuple[str, str], labels: list[str | None]
+) -> None:
+    table = read(
+        table_xml(
+            (header, "Text of Draft Measure", "Comment", "Recommendation"),
+            (cells[0], "Operators shall __act__.", "C1.", "R1."),
+            (cells[1], "Operators shall report.", "C2.", "R2."),
+        )
+    )
+    assert [r.provision_label for r in table.rows] == labels
+    assert [r.provision_text for r in table.rows] == ["Operators shall act.", "Operators shall report."]
+    assert table.rows[0].spans == ((16, 19),)
+    assert table.warnings == ()
+
+
+def test_a_label_in_the_text_wins_over_a_numbering_column() -> None:
+    (row,) = read(
+        table_xml(("No.", "Text of Draft Measure", "Comment"), ("1.1", "Article 7 (Storage)\nStore __here__.", "C."))
+    ).rows
+    assert (row.provision_label, row.provision_heading, row.provision_text) == ("Article 7", "Storage", "Store here.")
+
+
+def test_short_unlabelled_rows_filling_every_column_are_rows_of_their_own() -> None:
+    table = read(
+        table_xml(
+            HEADER,
+            ("“important data” means data that may __endanger security__", "Definition too broad", "Narrow it"),
+            ("network operators shall __store data locally__", "Localisation requirement", "Delete"),
+            ("products shall pass __security testing__", "Burdensome", "Accept foreign tests"),
+        )
+    )
+    assert [(r.provision_text, underlined(r), r.comment, r.recommendation) for r in table.rows] == [
+        ("“important data” means data that may endanger security", ["endanger security"], "Definition too broad",
+         "Narrow it"),
+        ("network operators shall store data locally", ["store data locally"], "Localisation requirement", "Delete"),
+        ("products shall pass security testing", ["security testing"], "Burdensome", "Accept foreign tests"),
+    ]
+    assert table.warnings == ()
+
+
+def test_a_summary_table_before_the_main_table_is_passed_over_with_a_warning() -> None:
+    table = read(
+        "Memo",
+        "Summary of key concerns",
+        table_xml(("Issue", "Article", "Recommendation"), ("Scope", "Art. 2", "Narrow"), ("Storage", "Art. 7", "Drop")),
+        "Detailed comments",
+        table_xml(HEADER, ("Article 2 (Scope)\nThe Regulations apply to __operators__.", "Too broad.", "Narrow.")),
+    )
+    (row,) = table.rows
+    assert (row.provision_label, row.provision_text, row.comment) == (
+        "Article 2", "The Regulations apply to operators.", "Too broad.",
+    )
+    assert table.title == "Memo"
+    assert table.paragraphs_before == ("Summary of key concerns", "Detailed comments")
+    assert table.warnings == (
+        "Table 1 of the document also looks like a comment table but was not read: table 2 quotes more of the "
+        "draft.",
+    )
+
+
+def test_a_comment_merged_down_over_several_provisions_belongs_to_each() -> None:
+    table = read(
+        table_xml(
+            HEADER,
+            table_row_xml(
+                "Article 5\nFive.",
+                table_cell_xml("Together they impose localisation.", vmerge="restart"),
+                table_cell_xml("Delete both.", vmerge="restart"),
+            ),
+            table_row_xml("Article 7\nSeven.", table_cell_xml("", vmerge="continue"),
+                          table_cell_xml("", vmerge="continue")),
+            table_row_xml(table_cell_xml("", vmerge="continue"), table_cell_xml("", vmerge="continue"), "Also."),
+            ("Article 8\nEight.", "Own.", ""),
+        )
+    )
+    assert [(r.provision_label, r.comment, r.recommendation) for r in table.rows] == [
+        ("Article 5", "Together they impose localisation.", "Delete both."),
+        ("Article 7", "Together they impose localisation.", "Delete both.\nAlso."),
+        ("Article 8", "Own.", ""),
+    ]
+    assert table.warnings == ("Row 4 continues the row above and was joined to it.",)
+
+
+def test_body_rows_that_name_columns_are_not_taken_for_repeated_headers() -> None:
+    table = read(
+        table_xml(
+            HEADER,
+            ("Article 2\nTwo.", "Too broad.", "Narrow."),
+            ("Chapter VII Supplementary Provisions", "Same concern as Article 2", "Same recommendation"),
+            ("Draft provisions on penalties", "No further comments", "No recommendations"),
+            ("Text of draft measures", "Comments", "Recommendation"),  # the header again
+        )
+    )
+    assert [(r.provision_label, r.provision_text, r.comment, r.recommendation) for r in table.rows] == [
+        ("Article 2", "Two.", "Too broad.", "Narrow."),
+        ("Chapter VII", "Supplementary Provisions", "Same concern as Article 2", "Same recommendation"),
+        (None, "Draft provisions on penalties", "No further comments", "No recommendations"),
+    ]
+    assert table.warnings == ()
+
+
+# --- past submissions: run formatting ----------------------------------------------------------------
+
+
+def test_a_bold_first_line_that_is_a_sentence_stays_text() -> None:
+    table = read(
+        table_xml(
+            HEADER,
+            ("**Network operators shall store personal information in China**\nWhere necessary, __assess__.", "C.", ""),
+            ("**Article 21 Operators must store data in China**\nWhere necessary, __assess__.", "C.", ""),
+            ("**Data localisation**\nOperators __store__ data.", "C.", ""),
+        )
+    )
+    assert [(r.provision_label, r.provision_heading, r.provision_text, underlined(r)) for r in table.rows] == [
+        (None, None, "Network operators shall store personal information in China\nWhere necessary, assess.",
+         ["assess"]),
+        ("Article 21", None, "Operators must store data in China\nWhere necessary, assess.", ["assess"]),
+        ("Data localisation", None, "Operators store data.", ["store"]),
+    ]
+
+
+def test_label_line_ended_by_a_manual_line_break() -> None:
+    cell = "Article 2 Scope<br>The Regulations apply to __networks__<br>in China."
+    (row,) = read(table_xml(HEADER, (cell, "C.", ""))).rows
+    assert (row.provision_label, row.provision_heading) == ("Article 2", "Scope")
+    assert row.provision_text == "The Regulations apply to networks\nin China."
+    assert row.spans == ((25, 33),)
+
+
+def run_xml(text: str, props: str = "") -> str:
+    return f'<w:r>{f"<w:rPr>{props}</w:rPr>" if props else ""}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+HIGHLIGHT = '<w:highlight w:val="yellow"/>'
+
+
+def test_highlighted_runs_are_the_spans_when_nothing_is_underlined() -> None:
+    cell = "<w:p>" + run_xml("Operators shall ") + run_xml("store data", HIGHLIGHT) + run_xml(" and ") + run_xml(
+        "report", '<w:shd w:val="clear" w:color="auto" w:fill="FFFF00"/>') + run_xml(".") + "</w:p>"
+    table = read(table_xml(HEADER, table_row_xml(table_cell_xml(f"Article 1\n{cell}"), "C.", "")))
+    (row,) = table.rows
+    assert row.provision_text == "Operators shall store data and report."
+    assert underlined(row) == ["store data", "report"]
+    assert table.warnings == (
+        "The table has no underlined text; its highlighted text was read as the relevant text.",
+    )
+
+
+def test_highlight_is_ignored_when_the_table_underlines() -> None:
+    highlighted = "<w:p>" + run_xml("Operators shall ") + run_xml("store data", HIGHLIGHT) + run_xml(".") + "</w:p>"
+    table = read(
+        table_xml(
+            HEADER,
+            table_row_xml(table_cell_xml(f"Article 1\n{highlighted}"), "C.", ""),
+            ("Article 2\nOperators shall __report__.", "C.", ""),
+        )
+    )
+    assert [r.spans for r in table.rows] == [(), ((16, 22),)]
+    assert table.warnings == ()
+
+
+def test_hidden_text_is_left_out_symbols_are_kept_and_nested_tables_leave_no_empty_lines() -> None:
+    text = (
+        "<w:p>" + run_xml("Fines ") + run_xml("[check with legal] ", "<w:vanish/>")
+        + '<w:r><w:rPr><w:u w:val="single"/></w:rPr><w:sym w:font="Symbol" w:char="F0B3"/>'
+        '<w:t xml:space="preserve"> RMB 1 million</w:t></w:r>'
+        + '<w:r><w:sym w:font="Wingdings" w:char="F0A1"/></w:r>' + run_xml(" apply.") + "</w:p>"
+    )
+    nested = table_xml(("Level", "Meaning"), ("", ""), ("3", "__important__"))
+    cell = f"<w:tc><w:p>{marked_runs_xml('Article 1')}</w:p>{text}{nested}<w:p/><w:p>{run_xml('Comply.')}</w:p></w:tc>"
+    (row,) = read(table_xml(HEADER, table_row_xml(cell, "C.", ""))).rows
+    assert row.provision_text == "Fines ≥ RMB 1 million apply.\nLevel\nMeaning\n3\nimportant\nComply."
+    assert underlined(row) == ["≥ RMB 1 million", "important"]
