@@ -254,6 +254,8 @@ def _export(args: argparse.Namespace) -> int:
     rendered = render_docx(document) if suffix == ".docx" else render_csv(document)
     out.write_bytes(rendered.data)
     print(f"Wrote {out} ({len(document.rows)} rows).")
+    if not document.rows:
+        print(f"warning: the table has no {which} to export: the file holds the header row only.", file=sys.stderr)
     if rendered.dropped_characters:
         print(f"warning: {rendered.dropped_characters} control characters a Word file cannot hold were left out.",
               file=sys.stderr)

@@ -146,6 +146,11 @@ def test_import_submission_list_and_export_round_trip(databases: DatabaseFactory
     csv_out = tmp_path / "out.csv"
     assert run_cli("export", submission_id, "--out", str(csv_out), database_url=url, cwd=tmp_path).returncode == 0
     assert "Narrow it." in csv_out.read_text(encoding="utf-8-sig")
+    assert exported.stderr == ""
+    approved = run_cli("export", submission_id, "--out", str(out), "--approved-only", database_url=url, cwd=tmp_path)
+    assert approved.returncode == 0 and "Wrote" in approved.stdout  # none approved yet: the header row only
+    assert approved.stderr.strip() == (
+        "warning: the table has no approved rows to export: the file holds the header row only.")
 
 
 @pytest.mark.parametrize(("args", "phrase"), [
