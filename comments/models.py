@@ -164,6 +164,7 @@ class Submission(SQLModel, table=True):
     opening_text: str = Field(default="", sa_type=sa.Text)  # paragraphs separated by blank lines
     landscape: bool = False
     paper_size: str = Field(default="A4", max_length=10, sa_column_kwargs={"server_default": "A4"})  # or "Letter"
+    language: str = Field(default="en", max_length=5, sa_column_kwargs={"server_default": "en"})  # filed in: en, zh
     font_name: str = Field(default="Times New Roman", max_length=100)
     font_size_pt: float = 11
     finalised_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))  # rows -> library

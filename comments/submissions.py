@@ -43,6 +43,9 @@ MAX_TAG_NAME = 120
 MAX_SPANS_PER_ROW = 200
 FONT_SIZES = (9, 10, 10.5, 11, 12, 14)
 PAPER_SIZES = ("A4", "Letter")  # the world's and North America's
+# The language the submission is filed in: its header row, note, date and "General comments" (the rows'
+# own texts are the team's).
+SUBMISSION_LANGUAGES = {"en": "English", "zh": "中文 (Chinese)"}
 FONT_NAMES = ("Times New Roman", "Arial", "Calibri", "Cambria", "Georgia", "Garamond", "SimSun")
 
 RowField = Literal["comment", "recommendation"]
@@ -110,6 +113,7 @@ class SubmissionSettings:
     font_name: str = "Times New Roman"
     font_size_pt: float = 11
     paper_size: str = "A4"
+    language: str = "en"
 
 
 def create_submission(
@@ -138,6 +142,8 @@ def _apply_settings(submission: Submission, settings: SubmissionSettings) -> Non
         raise InvalidInput("The title can have at most 500 characters.")
     if settings.font_name not in FONT_NAMES:
         raise InvalidInput(f"Choose one of these fonts: {', '.join(FONT_NAMES)}.")
+    if settings.language not in SUBMISSION_LANGUAGES:
+        raise InvalidInput(f"Choose one of these languages: {', '.join(SUBMISSION_LANGUAGES.values())}.")
     if settings.paper_size not in PAPER_SIZES:
         raise InvalidInput(f"Choose one of these paper sizes: {', '.join(PAPER_SIZES)}.")
     if settings.font_size_pt not in FONT_SIZES:
@@ -151,6 +157,7 @@ def _apply_settings(submission: Submission, settings: SubmissionSettings) -> Non
     submission.opening_text = normalise_newlines(settings.opening_text).strip()
     submission.landscape = settings.landscape
     submission.paper_size = settings.paper_size
+    submission.language = settings.language
     submission.font_name = settings.font_name
     submission.font_size_pt = settings.font_size_pt
 
@@ -550,7 +557,8 @@ class SourceInfo:
     sha256: str | None
 
 
-WHOLE_DRAFT_NAMES = frozenset({"general comments", "general comment", "general", "overall comments"})
+WHOLE_DRAFT_NAMES = frozenset({"general comments", "general comment", "general", "overall comments", "总体意见",
+                               "总体评论", "一般性意见"})
 
 
 def _is_whole_draft(row: TableRow) -> bool:

@@ -10,7 +10,7 @@ from app.templating import render
 from app.views import provision_tree
 from comments import positions, queries
 from comments.models import Submission
-from comments.submissions import FONT_NAMES, FONT_SIZES, PAPER_SIZES
+from comments.submissions import FONT_NAMES, FONT_SIZES, PAPER_SIZES, SUBMISSION_LANGUAGES
 
 router = APIRouter()
 
@@ -37,4 +37,5 @@ def show_draft(request: Request, draft_id: int, session: SessionDep, actor: Curr
         "submissions": queries.list_submissions(session, draft=draft),
         "new_submission": Submission(team_id=draft.team_id, draft_id=draft.id or 0, title=f"Comments on {draft.title}"),
         "fonts": FONT_NAMES, "font_sizes": FONT_SIZES, "paper_sizes": PAPER_SIZES,
+        "languages": SUBMISSION_LANGUAGES,
     })

@@ -24,7 +24,7 @@ from comments import accounts, permissions, queries, submissions
 from comments.errors import ImportRejected, InvalidInput, NotFound
 from comments.export.assemble import export_document, row_label
 from comments.export.csv_renderer import render_csv
-from comments.export.docx_renderer import HEADER_TEXTS, NOTE_TEXT, render_docx
+from comments.export.docx_renderer import render_docx
 from comments.importing.comment_table import CommentTable, read_comment_table
 from comments.importing.safety import ImportLimits
 from comments.models import Draft, Submission
@@ -49,13 +49,14 @@ async def settings_form(  # no I/O: runs in the event loop
     opening_text: Annotated[str, Form(max_length=submissions.MAX_CELL_CHARS)] = "",
     orientation: Annotated[str, Form(pattern="^(portrait|landscape)$")] = "portrait",
     paper_size: Annotated[str, Form(max_length=10)] = "A4",
+    language: Annotated[str, Form(max_length=5)] = "en",
     font_name: Annotated[str, Form(max_length=100)] = "Times New Roman",
     font_size_pt: Annotated[float, Form(ge=6, le=30)] = 11,
 ) -> submissions.SubmissionSettings:
     return submissions.SubmissionSettings(
         title=title, organisation=organisation, addressee=addressee, submission_date=submission_date,
         opening_text=opening_text, landscape=orientation == "landscape", font_name=font_name,
-        font_size_pt=font_size_pt, paper_size=paper_size,
+        font_size_pt=font_size_pt, paper_size=paper_size, language=language,
     )
 
 
@@ -148,7 +149,7 @@ def show_submission(
         "commented": queries.commented_provisions(session, submission=submission),
         "latest_event": latest_event_id(session, submission_id=submission.id),
         "fonts": submissions.FONT_NAMES, "font_sizes": submissions.FONT_SIZES, "statuses": STATUS_NAMES,
-        "paper_sizes": submissions.PAPER_SIZES,
+        "paper_sizes": submissions.PAPER_SIZES, "languages": submissions.SUBMISSION_LANGUAGES,
         "finalised": finalised, "from_positions": from_positions,
         "can_finalise": permissions.can(actor.role, permissions.Permission.finalise),
     })
@@ -205,7 +206,8 @@ def print_view(
 ) -> Response:
     document = export_document(session, submission=submission, approved_only=approved_only)
     return render(request, "submissions/print.html", {
-        "document": document, "rows": print_rows(document), "headers": HEADER_TEXTS, "note": NOTE_TEXT,
+        "document": document, "rows": print_rows(document), "headers": document.wording.headers,
+        "note": document.wording.note,
         "submission_id": submission.id,
     })
 

@@ -7,10 +7,10 @@ import re
 from sqlmodel import Session
 
 from comments import queries
-from comments.export.presenter import ExportDocument, ExportRow, Span
+from comments.export.presenter import WORDINGS, ExportDocument, ExportRow, Span
 from comments.models import CommentRow, RowStatus, Submission
 
-WHOLE_DRAFT_LABEL = "General comments"  # comments.submissions.WHOLE_DRAFT_NAMES reads it back
+WHOLE_DRAFT_LABEL = WORDINGS["en"].whole_draft  # comments.submissions.WHOLE_DRAFT_NAMES reads it back
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -25,13 +25,15 @@ def opening_paragraphs(text: str) -> tuple[str, ...]:
 
 def format_date(submission: Submission) -> str | None:
     d = submission.submission_date
-    return f"{d.day} {d:%B %Y}" if d else None
+    if d is None:
+        return None
+    return f"{d.year}年{d.month}月{d.day}日" if submission.language == "zh" else f"{d.day} {d:%B %Y}"
 
 
-def row_label(row: CommentRow | queries.RowRecord) -> str | None:
+def row_label(row: CommentRow | queries.RowRecord, whole_draft: str = WHOLE_DRAFT_LABEL) -> str | None:
     if row.label or row.heading or row.quoted_text:
         return row.label
-    return WHOLE_DRAFT_LABEL if row.provision_id is None else None
+    return whole_draft if row.provision_id is None else None
 
 
 def export_document(session: Session, *, submission: Submission, approved_only: bool = False) -> ExportDocument:
@@ -41,7 +43,7 @@ def export_document(session: Session, *, submission: Submission, approved_only: 
     tags = {tag.id: tag.name for tag in queries.team_tags(session, team_id=submission.team_id)}
     rows = tuple(
         ExportRow(
-            provision_label=row_label(entry.row),
+            provision_label=row_label(entry.row, WORDINGS[submission.language].whole_draft),
             provision_heading=entry.row.heading,
             provision_text=entry.row.quoted_text,
             spans=tuple(Span(s.start, s.end) for s in entry.spans),
@@ -65,4 +67,5 @@ def export_document(session: Session, *, submission: Submission, approved_only: 
         paper_size=submission.paper_size,
         font_name=submission.font_name,
         font_size_pt=submission.font_size_pt,
+        language=submission.language,
     )

@@ -35,6 +35,7 @@ from docx.shared import Pt, Twips
 from lxml import etree
 
 from comments.export.presenter import (
+    WORDINGS,
     ExportDocument,
     ExportRow,
     heading_line,
@@ -44,8 +45,8 @@ from comments.export.presenter import (
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
-HEADER_TEXTS = ("Text of Draft Measure", "Comment", "Recommendation")
-NOTE_TEXT = "(Note: relevant text is underlined)."
+HEADER_TEXTS = WORDINGS["en"].headers  # the English wording; a document's own is document.wording
+NOTE_TEXT = WORDINGS["en"].note
 EAST_ASIAN_FONT = "SimSun"
 EAST_ASIAN_LANGUAGE = "zh-CN"
 
@@ -153,7 +154,8 @@ def table_layout(document: ExportDocument) -> TableLayout:
     widths = column_widths(document.landscape, document.paper_size)
     _, page_height = page_twips(document.landscape, document.paper_size)
     size = document.font_size_pt
-    header = max(_text_height_twips(text, width, size) for text, width in zip(HEADER_TEXTS, widths, strict=True))
+    header = max(_text_height_twips(text, width, size)
+                 for text, width in zip(document.wording.headers, widths, strict=True))
     return TableLayout(widths, size, page_height - 2 * MARGIN_TWIPS, header + 2 * CELL_MARGIN_Y_TWIPS + BORDER_TWIPS)
 
 
@@ -421,7 +423,8 @@ def _add_title_block(doc, document: ExportDocument) -> int:
     for text in document.opening_paragraphs:
         dropped += _add_text_paragraph(doc, text, after=SPACE_AFTER_PARAGRAPH_TWIPS)
     # Kept with the table's first rows: never alone at the foot of a page (outside the table, keepNext is safe)
-    dropped += _add_text_paragraph(doc, NOTE_TEXT, after=SPACE_AFTER_PARAGRAPH_TWIPS, keep_with_next=True)
+    dropped += _add_text_paragraph(doc, document.wording.note, after=SPACE_AFTER_PARAGRAPH_TWIPS,
+                                   keep_with_next=True)
     return dropped
 
 
@@ -441,7 +444,7 @@ _CELL_MARGINS_XML = (
 )
 
 
-def _add_table(doc, widths: tuple[int, int, int]):
+def _add_table(doc, widths: tuple[int, int, int], headers: tuple[str, str, str]):
     table = doc.add_table(rows=1, cols=3)
     table.autofit = False  # w:tblLayout w:type="fixed"
     tbl = table._tbl
@@ -462,7 +465,7 @@ def _add_table(doc, widths: tuple[int, int, int]):
     tr_pr = header._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:cantSplit"))
     tr_pr.append(OxmlElement("w:tblHeader"))  # repeat at the top of every page
-    for cell, text, width in zip(header.cells, HEADER_TEXTS, widths, strict=True):
+    for cell, text, width in zip(header.cells, headers, widths, strict=True):
         cell.width = Twips(width)
         shd = OxmlElement("w:shd")  # after tcW in tcPr
         for attr, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", HEADER_FILL)):
@@ -480,7 +483,7 @@ def render_docx(document: ExportDocument) -> RenderedDocx:
     layout = table_layout(document)
 
     dropped = _add_title_block(doc, document)
-    tbl = _add_table(doc, layout.widths)
+    tbl = _add_table(doc, layout.widths, document.wording.headers)
     tbl.append(etree.Comment(_ROWS_MARK))  # after the header row; replaced by the body rows below
     body, k = rows_xml(document.rows, layout)
     dropped += k

@@ -22,6 +22,24 @@ _WORD_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 
 @dataclass(frozen=True, slots=True)
+class Wording:
+    """What the submission itself says, in the language it is filed in."""
+
+    headers: tuple[str, str, str]
+    note: str
+    whole_draft: str  # column 1 of a row about the draft as a whole
+
+
+# The Chinese header names a column the way the drafts themselves are called (征求意见稿), so that a past
+# submission exported in Chinese reads back into Commentdesk.
+WORDINGS = {
+    "en": Wording(("Text of Draft Measure", "Comment", "Recommendation"), "(Note: relevant text is underlined).",
+                  "General comments"),
+    "zh": Wording(("征求意见稿条款", "意见", "建议"), "（注：相关文字已加下划线。）", "总体意见"),
+}
+
+
+@dataclass(frozen=True, slots=True)
 class Span:
     """Character offsets into the provision text; end is exclusive."""
 
@@ -53,6 +71,11 @@ class ExportDocument:
     paper_size: str = "A4"  # or "Letter"
     font_name: str = "Times New Roman"
     font_size_pt: float = 11
+    language: str = "en"  # a key of WORDINGS
+
+    @property
+    def wording(self) -> Wording:
+        return WORDINGS[self.language]
 
 
 def heading_line(row: ExportRow) -> str:

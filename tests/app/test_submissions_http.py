@@ -62,13 +62,14 @@ def test_create_a_comment_table_from_the_draft_page(client: TestClient, csrf_tok
     assert form is not None and form.select_one("input[name=title]")["value"] == "Comments on Network Products Measures"
     response = post(client, csrf_token, f"/drafts/{draft.id}/submissions", {
         "title": "Joint comments", "organisation": "Example Association", "orientation": "landscape",
-        "paper_size": "Letter", "font_name": "Arial", "font_size_pt": "12", "submission_date": "2026-11-30",
+        "paper_size": "Letter", "language": "zh", "font_name": "Arial", "font_size_pt": "12",
+        "submission_date": "2026-11-30",
     }, htmx=False)
     assert response.status_code == 303
     created = session.exec(select(Submission).where(Submission.title == "Joint comments")).one()
     assert response.headers["location"] == f"/submissions/{created.id}"
     assert created.landscape and created.font_name == "Arial" and created.font_size_pt == 12
-    assert created.paper_size == "Letter"
+    assert created.paper_size == "Letter" and created.language == "zh"
     table = client.get(f"/submissions/{created.id}")
     assert table.status_code == 200 and table.template.name == "submissions/show.html"
     assert "Joint comments" in table.text
@@ -77,6 +78,8 @@ def test_create_a_comment_table_from_the_draft_page(client: TestClient, csrf_tok
     printed = BeautifulSoup(client.get(f"/submissions/{created.id}/print").text, "html.parser")
     sheet = printed.select("link[rel=stylesheet]")[-1]["href"]
     assert sheet == "/static/print-letter-landscape.css" and client.get(sheet).status_code == 200
+    assert [th.text for th in printed.select("th")] == ["征求意见稿条款", "意见", "建议"]
+    assert "2026年11月30日" in printed.text and printed.html["lang"] == "zh"
 
 
 def test_bad_settings_are_a_sentence_not_a_crash(client, csrf_token, draft) -> None:

@@ -245,6 +245,13 @@ def test_landscape_swaps_page_and_widens_table():
     assert sum(int(g.get(qn("w:w"))) for g in grid) == 16838 - 2 * 1440
 
 
+def test_a_submission_filed_in_chinese_says_so_in_its_header_and_note():
+    document = reopen(render_docx(make_doc([make_row("运营者应当维护。", ())], language="zh")).data)
+    assert [cell.text for cell in document.tables[0].rows[0].cells] == ["征求意见稿条款", "意见", "建议"]
+    assert [p.text for p in document.paragraphs if p.text.startswith("（注")] == ["（注：相关文字已加下划线。）"]
+    assert not any(p.text == NOTE_TEXT for p in document.paragraphs)
+
+
 @pytest.mark.parametrize(("landscape", "size"), [(False, (12240, 15840)), (True, (15840, 12240))])
 def test_letter_paper(landscape: bool, size: tuple[int, int]):
     data = render_docx(make_doc([make_row("Text.", ())], paper_size="Letter", landscape=landscape)).data

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import docx
 import pytest
 from sqlmodel import Session
 
@@ -9,6 +12,7 @@ from comments import queries, submissions
 from comments.errors import InvalidInput
 from comments.export.assemble import export_document
 from comments.export.docx_renderer import render_docx
+from comments.export.presenter import WORDINGS
 from comments.importing.comment_table import CommentTable, read_comment_table
 from comments.models import RowKind
 from tests.factories import make_draft, make_submission, make_team, provision
@@ -31,11 +35,13 @@ def snapshot(session: Session, submission) -> list[tuple]:
     ]
 
 
-@pytest.mark.parametrize("text", [None, ZH_DRAFT], ids=["english", "chinese"])
-def test_export_then_import_gives_back_the_same_rows(session: Session, text: str | None) -> None:
+@pytest.mark.parametrize(("text", "language"), [(None, "en"), (ZH_DRAFT, "en"), (ZH_DRAFT, "zh")],
+                         ids=["english", "chinese", "chinese-filed-in-chinese"])
+def test_export_then_import_gives_back_the_same_rows(session: Session, text: str | None, language: str) -> None:
     team = make_team(session, "Round trip association")
     draft = make_draft(session, team_id=team.id, **({"text": text} if text else {}))
     original = make_submission(session, draft, title="Comments on the draft", organisation="Example Association")
+    original.language = language
     labels = ["Article 2", "Article 3", "Article 4"] if text is None else ["第二条", "第三条"]
     for n, label in enumerate(labels):
         row = submissions.add_row(session, submission=original, provision_id=provision(session, draft, label).id,
@@ -52,6 +58,8 @@ def test_export_then_import_gives_back_the_same_rows(session: Session, text: str
     general = submissions.add_row(session, submission=original, provision_id=None, user_id=None)
     submissions.update_row_text(session, row=general, field="comment", value="We welcome the consultation.")
     exported = render_docx(export_document(session, submission=original)).data
+    header = [cell.text for cell in docx.Document(io.BytesIO(exported)).tables[0].rows[0].cells]
+    assert header == list(WORDINGS[language].headers)
 
     table = read_comment_table(exported)
     assert table.title == "Comments on the draft"

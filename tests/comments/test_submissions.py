@@ -3,6 +3,8 @@ moving, soft delete, settings, and the export document assembled from them."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import Session, select
 
@@ -222,6 +224,9 @@ def test_settings_are_validated(session: Session, submission) -> None:
     with pytest.raises(InvalidInput):
         submissions.update_submission(session, submission=submission,
                                       settings=submissions.SubmissionSettings(title="T", font_name="Comic Sans"))
+    with pytest.raises(InvalidInput, match="languages: English, 中文"):
+        submissions.update_submission(session, submission=submission,
+                                      settings=submissions.SubmissionSettings(title="T", language="fr"))
     with pytest.raises(InvalidInput, match="paper sizes"):
         submissions.update_submission(session, submission=submission,
                                       settings=submissions.SubmissionSettings(title="T", paper_size="a4 "))
@@ -248,4 +253,8 @@ def test_export_document_carries_rows_spans_tags_and_layout(session: Session, su
     assert exported.provision_text[exported.spans[0].start:exported.spans[0].end] == "overseas"
     assert exported.kind == "question" and exported.tags == (tag.name,)
     assert document.font_name == "Times New Roman" and document.font_size_pt == 11 and not document.landscape
-    assert document.paper_size == "A4"
+    assert document.paper_size == "A4" and document.language == "en"
+    submissions.update_submission(session, submission=submission, settings=submissions.SubmissionSettings(
+        title=submission.title, language="zh", submission_date=date(2026, 11, 30)))
+    filed_in_chinese = export_document(session, submission=submission)
+    assert filed_in_chinese.rows[0].provision_label == "总体意见" and filed_in_chinese.date_text == "2026年11月30日"
