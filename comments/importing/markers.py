@@ -588,3 +588,108 @@ def item_reference_continues(previous: str, line: str) -> bool:
         return False
     rest = line[label.end():]
     return not rest or rest[0] in "项款目" or rest[0].islower() or rest[0] in ",;，；、"
+
+
+# --- clauses of standards -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A clause number opening a paragraph of a standard: "4.1.2 General", "3.1" alone, "A.2 Scope".
+
+    `path` is the number read part by part ((4, 1, 2); an annex clause starts with its letter:
+    ("A", 2)). `rest` is the text after the number. Whether it really is a clause (and not "3.5 million
+    users…") depends on the clauses around it: the splitter decides.
+    """
+
+    path: tuple[int | str, ...]
+    label: str
+    rest: str
+
+
+# "4.1.2 Title", "4.1.2　本文件…", "3.1" alone, "A.1 General"; at most two digits a part (never a year).
+_CLAUSE_RE = re.compile(
+    rf"(?P<num>(?:[A-Z]|[0-9０-９]{{1,2}})(?:[.．][0-9０-９]{{1,2}}){{0,5}})(?![.．]?[0-9０-９A-Za-z])"
+    rf"(?P<sep>{_SP}+)?(?P<rest>.*)",
+    re.DOTALL,
+)
+
+
+# A quantity, not a clause: "3.5 million users", "1.5 times", "2.5 per cent".
+_QUANTITY_RE = re.compile(
+    r"(?:million|billion|thousand|hundred|times|percent|per\s?cent|per\b|years?|months?|days?|hours?"
+    r"|minutes?|seconds?|[kmgt]?b\b|[km]?m\b|kg\b|mb\b|gb\b|yuan|rmb|usd|dollars?|euros?)",
+    re.IGNORECASE,
+)
+
+
+def parse_clause(text: str, *, lowercase: bool = False) -> Clause | None:
+    """The clause number opening this paragraph, by its shape only; None when there is none.
+
+    A number must be followed by a separator, or by Chinese text ("5.1总体要求", spaces lost in pasting),
+    or stand alone; English text after it must start with a capital ("3.5 million" is no clause) unless
+    `lowercase` (a term entry joined to its number: "3.1 personal information"), and never be a
+    quantity; no part is 0 ("2.0"). A single letter needs a part after it ("A.1", never "A")."""
+    text = text.strip()
+    match = _CLAUSE_RE.match(text)
+    if match is None:
+        return None
+    parts = re.split("[.．]", match.group("num"))
+    if parts[0].isalpha() and len(parts) == 1:
+        return None
+    path: list[int | str] = [parts[0]] if parts[0].isalpha() else [int(parts[0])]
+    path.extend(int(p) for p in parts[1:])
+    if any(p == 0 for p in path):
+        return None
+    rest = match.group("rest").strip()
+    if rest:
+        if not match.group("sep") and not IDEOGRAPH_RE.match(rest):
+            return None  # "4.1x", "3.5%"
+        first = rest[0]
+        if first in ",;:%)）、，；：.。-–—/×" or _QUANTITY_RE.match(rest):
+            return None
+        if first.islower() and not (lowercase and len(path) > 1):
+            return None
+    label = ".".join(str(p) for p in path)
+    return Clause(tuple(path), label, rest)
+
+
+# "附录A（规范性）数据分类示例", "附 录 B", "Annex A (normative) Main risks", "ANNEX B (informative)".
+_ANNEX_STATUSES = r"规范性(?:附录)?|资料性(?:附录)?|参考性(?:附录)?|normative|informative"
+_CLAUSE_ANNEX_RE = re.compile(
+    rf"(?:附{_SP}*录{_SP}*(?P<zh>[A-Z])|(?:Annex|ANNEX|Appendix|APPENDIX){_SP}+(?P<en>[A-Z]))(?![A-Za-z])"
+    rf"{_SP}*(?:[(（](?P<status>{_ANNEX_STATUSES})[)）])?{_SP}*(?P<title>.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+_ANNEX_STATUS_ALONE_RE = re.compile(rf"[(（](?:{_ANNEX_STATUSES})[)）]", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnexHeading:
+    letter: str
+    label: str  # "附录A", "Annex A"
+    status: str | None  # "（规范性）", "(normative)", as written
+    title: str
+
+
+def parse_annex_heading(text: str) -> AnnexHeading | None:
+    """An annex of a standard opening: "附录A（规范性）…", "Annex B (informative) …", "Annex A" alone.
+    A sentence ("Annex A lists the risks.") is not one."""
+    text = text.strip()
+    match = _CLAUSE_ANNEX_RE.fullmatch(text)
+    if match is None:
+        return None
+    title = match.group("title").strip()
+    if title and (not is_heading_like(title) or title[0].islower()):
+        return None
+    letter = (match.group("zh") or match.group("en")).upper()
+    label = f"附录{letter}" if match.group("zh") else f"Annex {letter}"
+    status = match.group("status")
+    if status is not None:
+        status = f"（{status}）" if match.group("zh") else f"({status.lower()})"
+    return AnnexHeading(letter, label, status, title)
+
+
+def is_annex_status(text: str) -> bool:
+    """"（规范性）", "(informative)": the line under an annex heading that says what kind it is."""
+    return _ANNEX_STATUS_ALONE_RE.fullmatch(text.strip()) is not None

@@ -51,6 +51,13 @@ _MONTH_DAY_RE = re.compile(
     |(?P<md>(?P<m3>{_MONTH})\s*(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?\b)""",
     re.IGNORECASE | re.VERBOSE,
 )
+# What opens a range whose end is the next full date: a month and day without the year ("from May 1 to
+# May 31, 2024", "5月1日至2024年5月31日"), or "from today" ("即日起至2024年5月31日").
+_RANGE_OPEN_BEFORE_RE = re.compile(
+    rf"""(?:{_MONTH_DAY_RE.pattern}|即日起|即日|今日起|发布之日起|公布之日起|\btoday\b|\bnow\b)
+    \s*(?:至|到|~|～|[-–—]|\bto\b|\buntil\b|\bthrough\b|\btill\b|\band\b)\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _HAS_NUMBER_RE = re.compile("[0-9０-９〇零一二三四五六七八九]")
 _BEFORE_AFTER_DATE_RE = re.compile(r"\s*(?:之前|以前|前)")
 # A sentence ends at these, or at ". " before a capital, unless the dot closes a month abbreviation.
@@ -111,13 +118,23 @@ def detect_title(preamble_paragraphs: list[str]) -> str | None:
     substantial line. A title broken after "of", or followed by "(Draft for Comment)" on its own line,
     is put back together. A notice's line also offers the title it names ("关于《X》…的通知" -> X)."""
     scored: list[tuple[int, int, str]] = []  # (score, index, title)
+    language = detect_language("\n".join(preamble_paragraphs[:40]))
     for i, paragraph in enumerate(preamble_paragraphs[:40]):
         text = paragraph.strip()
         if not _substantial(text) or text[0] in "(（":
             continue
         title = _put_together(preamble_paragraphs, i)
         notice = _NOTICE_RE.search(text) is not None
-        scored.append((_title_score(text, title) - (3 if notice else 0), i, title))
+        score = _title_score(text, title) - (3 if notice else 0)
+        # A cover giving the title in both languages ("网络安全技术 …指南" / "Cybersecurity technology—
+        # Guidelines …"): the one in the draft's own language; a line starting lowercase is a title's
+        # wrapped second half, never a title.
+        line_language = detect_language(text)
+        if language is not None and line_language is not None and line_language != language:
+            score -= 3
+        if text[0].isascii() and text[0].islower():
+            score -= 4
+        scored.append((score, i, title))
         subject = _NOTICE_SUBJECT_RE.search(text) if notice else None
         if subject is not None:
             named = next(g for g in subject.groups() if g).strip()
@@ -213,6 +230,21 @@ def _range_end(sentence: str, dates: list[tuple[int, int, date]]) -> date | None
     return None
 
 
+def _range_end_after_partial(sentence: str, dates: list[tuple[int, int, date]]) -> date | None:
+    """The full date that ends a range opened without a year or from today: "from May 1 to May 31,
+    2024", "5月1日至2024年5月31日", "即日起至2024年5月31日"."""
+    for start, _, found in dates:
+        opening = _RANGE_OPEN_BEFORE_RE.search(sentence[max(0, start - 40):start])
+        if opening is None:
+            continue
+        if any(opening.group(g) for g in ("zh", "dm", "md")):
+            first = _month_day(opening, found.year)
+            if first is None or first > found:
+                continue
+        return found
+    return None
+
+
 def _month_day(match: re.Match[str], year: int) -> date | None:
     try:
         if match.group("zh"):
@@ -249,7 +281,7 @@ def detect_deadline(text: str) -> date | None:
             if found:
                 return found
         if _COMMENT_RE.search(sentence):
-            found = _range_end(sentence, dates)
+            found = _range_end(sentence, dates) or _range_end_after_partial(sentence, dates)
             if found:
                 return found
         if weak_choice is None and _COMMENT_RE.search(sentence):

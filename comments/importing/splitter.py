@@ -26,15 +26,21 @@ from comments.importing.cleaning import clean
 from comments.importing.document import SourceDocument, SplitProvision, SplitResult, SplitWarning
 from comments.importing.markers import (
     ARTICLE_LIKE_STYLES,
+    IDEOGRAPH_RE,
+    Clause,
     Marker,
     ends_sentence,
+    ends_with_function_word,
     int_to_chinese,
+    is_annex_status,
     is_cjk,
     is_heading_like,
     is_note,
     item_reference_continues,
     item_value,
     looks_like_reference,
+    parse_annex_heading,
+    parse_clause,
     parse_item_label,
     parse_marker,
 )
@@ -109,9 +115,16 @@ def split_paragraphs(paragraphs: list[str]) -> SplitResult:
     if not paras:
         return SplitResult(provisions=[], warnings=[SplitWarning("The draft has no text.")])
     markers = [parse_marker(p) for p in paras]
+    bilingual = split_bilingual(paras, markers)
+    if bilingual is not None:
+        return bilingual
     attached = _attached_draft_start(paras, markers)
     if attached is not None:
         markers = [None] * attached + markers[attached:]  # the notice is the preamble, whatever it numbers
+    if not any(m is not None and m.kind in _STRUCTURE for m in markers):
+        standard = split_standard(paras, markers, language)
+        if standard is not None:
+            return standard
     markers = promote_numbering(markers)
     body_start = _body_start(markers)
     if body_start is None:
@@ -621,3 +634,412 @@ def check_numbering(provisions: list[SplitProvision]) -> list[SplitWarning]:
             ))
         previous[p.kind] = number
     return warnings
+
+
+# --- standards: numbered clauses ------------------------------------------------------------------
+
+# A standard's bibliography or index closes its body ("参考文献", "Bibliography").
+_STANDARD_END_RE = re.compile(r"(?:参\s*考\s*文\s*献|索\s*引|Bibliography|BIBLIOGRAPHY|Index|INDEX)\s*")
+_SCOPE_RE = re.compile(r"(?:范\s*围|Scope|SCOPE)\s*")
+# A clause number or annex heading inside a paragraph, where a PDF line join glued it to the text before.
+_EMBEDDED_CLAUSE_RE = re.compile(
+    r"(?<=[\s。；;：:])(?:(?:[A-Z]|[0-9]{1,2})(?:\.[0-9]{1,2}){1,5}|[0-9]{1,2}(?=[ \u3000]\S))[ \u3000]"
+    r"|(?<=[\s。；;：:])(?:Annex|ANNEX|附\s*录)\s*[A-Z]\b"
+)
+# Words that lead into a clause number as a reference: "see 5.2", "in accordance with 5.2", "见5.2".
+_ANNEX_START_RE = re.compile(r"(?:Annex|ANNEX|Appendix|APPENDIX)\s+[A-Z]\b|附\s*录\s*[A-Z]")
+_LEADS_TO_CLAUSE_RE = re.compile(
+    r"(?:\b(?:see|clause|subclause|annex|table|figure)|见|按|依据|符合)\s*$", re.IGNORECASE
+)
+_CLAUSE_STEP = 2  # a clause number may skip one ("5.3" after "5.1"): reported, still a clause
+_MIN_TOP_CLAUSES = 3
+
+
+def split_standard(
+    paras: list[str], markers: list[Marker | None], language: str | None
+) -> SplitResult | None:
+    """A standard (GB/T, TC260 drafts, ISO-style) numbered "1 Scope", "4.1 General", "4.1.1 …", with
+    "a)" / "1)" lists and annexes "附录A（规范性）…" / "Annex A (normative) …" holding "A.1" clauses.
+
+    Top-level clauses and annexes become articles (label "4", heading "General"; label "Annex A"),
+    deeper clauses paragraphs labelled with their number ("4.1.2"), lists items. Unnumbered paragraphs
+    (notes, examples, text after a list) stay in the text of their clause. Front matter (cover, contents,
+    foreword, introduction) is the preamble; the bibliography and what follows it is trailing matter.
+    None unless the text has the shape of a standard: at least three top-level clauses in order with
+    titles, and either sub-clauses or a first clause named "Scope"."""
+    layout = _standard_layout(paras)
+    if layout is None:
+        return None
+    walk, body_start = layout
+    paras = walk.paras
+    if len(paras) != len(markers):
+        markers = [parse_marker(p) for p in paras]  # paragraphs were cut at clause numbers
+    provisions: list[SplitProvision] = []
+    preamble = paras[:body_start]
+    if preamble:
+        provisions.append(SplitProvision("preamble", "\n".join(preamble)))
+    clause: SplitProvision | None = None
+    for i in range(body_start, walk.trailing_start):
+        role = walk.roles[i]
+        m = markers[i]
+        if isinstance(role, SplitProvision):
+            provisions.append(role)
+            clause = role
+        elif role == _CONSUMED:
+            continue
+        elif m is not None and m.kind == "item":
+            provisions.append(SplitProvision("item", m.rest, m.number, m.label))
+        elif clause is not None:
+            clause.text = f"{clause.text}\n{paras[i]}" if clause.text else paras[i]
+    trailing = paras[walk.trailing_start:]
+    if trailing:
+        provisions.append(SplitProvision("trailing", "\n".join(trailing)))
+    deadline = detect_deadline("\n".join(preamble)) or detect_deadline("\n".join(trailing))
+    return SplitResult(
+        provisions=provisions,
+        warnings=[SplitWarning(note) for note in walk.notes] + check_numbering(provisions),
+        title=detect_title(preamble),
+        deadline=deadline,
+        language=language,
+    )
+
+
+_CONSUMED = "consumed"  # a paragraph read into the provision before it (a heading, an annex's kind)
+
+
+class _ClauseWalk:
+    """Reads the clauses of a standard from the first clause on.
+
+    A clause number counts only where it follows the one before: its first child ("4.1.1" after "4.1"),
+    its next sibling, or the next sibling of a clause above it ("5" or "4.2" after "4.1.3"); so
+    "3.5 Million…" in clause 7 stays text. `roles[i]` is the provision paragraph i opens, `_CONSUMED`,
+    or None (text or a list item)."""
+
+    def __init__(self, paras: list[str], start: int) -> None:
+        self.paras = list(paras)
+        self.roles: list[SplitProvision | str | None] = [None] * len(paras)
+        self.notes: list[str] = []
+        self.trailing_start = len(paras)
+        self.tops = self.subs = 0
+        self.first: SplitProvision | None = None
+        self._current: tuple[int | str, ...] = ()
+        self._annex: str | None = None
+        self._walk(start)
+
+    def _walk(self, start: int) -> None:
+        paras, roles = self.paras, self.roles
+        last_structure = start
+        i = start
+        while i < len(paras):
+            text = paras[i]
+            if self._open_annex(i):
+                last_structure = i
+                while last_structure + 1 < len(paras) and roles[last_structure + 1] == _CONSUMED:
+                    last_structure += 1
+                i = last_structure + 1
+                continue
+            if _STANDARD_END_RE.fullmatch(text):
+                self.trailing_start = i
+                return
+            c = self._clause_at(text)
+            if c is not None:
+                saved, self._current = self._current, c.path
+                if self._cut_at_embedded_clause(i):  # "3.1 term definition 3.2 term definition"
+                    c = parse_clause(paras[i], lowercase=True) or c
+                self._current = saved
+            if c is not None:
+                top = len(c.path) == 1
+                self._note_gap(c)
+                roles[i] = provision = self._clause_provision(c, top, i)
+                self.first = self.first or provision
+                self._current = c.path
+                self.tops += top
+                self.subs += not top
+                last_structure = i
+            elif self._current:
+                self._cut_at_embedded_clause(i)
+            i += 1
+        self.trailing_start = len(paras)  # paragraphs may have been cut since
+        for j in range(last_structure + 1, len(paras)):
+            following = paras[j + 1] if j + 1 < len(paras) else None
+            if roles[j] is None and parse_marker(paras[j]) is None and _is_trailing_start(paras[j], following):
+                self.trailing_start = j
+                return
+
+    def _clause_at(self, text: str) -> Clause | None:
+        """The clause this paragraph opens where its number follows the current one."""
+        c = parse_clause(text)
+        if c is None:
+            # A term joined to its number by the line join: "3.1 personal information …"; only as
+            # the very next number, so that "3.5 billion …" needs far more luck.
+            c = parse_clause(text, lowercase=True)
+            if c is None or not self._follows(c.path, step=1):
+                return None
+        if not self._follows(c.path):
+            return None
+        if len(c.path) == 1 and not _clause_title(c.rest):
+            return None  # "5 Service providers shall…": a top-level clause has a title
+        return c
+
+    def _cut_at_embedded_clause(self, i: int) -> bool:
+        """"…to improve diversity. 5.1.2 When using…", "…services. 2 Normative references", "…licence.
+        Annex A (normative)" (PDF lines joined): cut before the next clause number or annex heading
+        when what stands before it ends a sentence or is a title; before a term ("…to the public 3.2
+        training data") only when it is the very next sibling and the text before does not lead into
+        it ("as specified in 3.2")."""
+        text = self.paras[i]
+        for found in _EMBEDDED_CLAUSE_RE.finditer(text):
+            before, after = text[: found.start()].rstrip(), text[found.start():]
+            if not before or not self._opens_here(before, after):
+                continue
+            self.paras[i: i + 1] = [before, after]
+            self.roles.insert(i + 1, None)
+            return True
+        return False
+
+    def _opens_here(self, before: str, after: str) -> bool:
+        closed = ends_sentence(before) or is_heading_like(before)
+        annex = parse_annex_heading(after)
+        if annex is not None:
+            return closed and self.tops > 0 and annex.letter == self._next_annex_letter()
+        c = parse_clause(after)
+        if c is not None and self._follows(c.path, step=1):
+            return closed and (len(c.path) > 1 or _clause_title(c.rest))
+        c = parse_clause(after, lowercase=True)
+        current = self._current
+        return (
+            c is not None and len(c.path) == len(current) > 1 and c.path[:-1] == current[:-1]
+            and _last(c.path) == _last(current) + 1 and not ends_with_function_word(before)
+            and not _LEADS_TO_CLAUSE_RE.search(before)
+        )
+
+    def _open_annex(self, i: int) -> bool:
+        annex = parse_annex_heading(self.paras[i])
+        expected = self._next_annex_letter()
+        if self.tops and _ANNEX_START_RE.match(self.paras[i]):
+            # "Annex A (informative) Main risks A.1 Leakage": the annex's first clause joined to it
+            saved, self._current = self._current, (expected,)
+            if self._cut_at_embedded_clause(i):
+                annex = parse_annex_heading(self.paras[i])
+            self._current = saved
+        if annex is None or annex.letter != expected or not self.tops:
+            return False
+        provision = SplitProvision("article", annex.status or "", annex.letter, annex.label, annex.title or None)
+        self.roles[i] = provision
+        self._annex, self._current = annex.letter, (annex.letter,)
+        j = i + 1
+        paras = self.paras
+        for k in (j, j + 1):  # "(normative)" / "Title A.1 General…" when lines were joined
+            if k < len(paras) and self.roles[k] is None:
+                self._cut_at_embedded_clause(k)
+        if not annex.status and j < len(paras) and is_annex_status(paras[j]):
+            provision.text = paras[j].strip()
+            self.roles[j] = _CONSUMED
+            j += 1
+        if provision.heading is None and j < len(paras) and _annex_title(paras[j]):
+            provision.heading = paras[j].strip()
+            self.roles[j] = _CONSUMED
+        return True
+
+    def _next_annex_letter(self) -> str:
+        return "A" if self._annex is None else chr(ord(self._annex) + 1)
+
+    def _clause_provision(self, c: Clause, top: bool, i: int) -> SplitProvision:
+        """The provision a clause opens; a number alone takes the next line as its heading when that
+        line is short and no sentence (a term: "3.1" / "个人信息 personal information" / its definition)."""
+        kind = "article" if top else "paragraph"
+        heading: str | None = None
+        body = c.rest
+        paras = self.paras
+        if body and _clause_title(body) and (top or i + 1 >= len(paras) or not _continues(paras[i + 1], body)):
+            heading, body = body, ""
+        elif not body and i + 1 < len(paras):
+            following = paras[i + 1]
+            if (
+                len(following) <= 150 and not ends_sentence(following) and parse_clause(following) is None
+                and parse_marker(following) is None and not _STANDARD_END_RE.fullmatch(following)
+            ):
+                heading = following
+                self.roles[i + 1] = _CONSUMED
+        return SplitProvision(kind, body, c.label, c.label, heading)
+
+    def _follows(self, path: tuple[int | str, ...], step: int = _CLAUSE_STEP) -> bool:
+        """Can clause `path` come next? The first child of the current clause, or the next sibling of
+        it or of a clause above it (`step` - 1 numbers may be skipped)."""
+        current = self._current
+        if not current:
+            return path == (1,)
+        in_annex = isinstance(path[0], str)
+        if in_annex != isinstance(current[0], str) or (in_annex and path[0] != current[0]):
+            return False  # no main clause after an annex; an annex clause only in its own annex
+        depth = len(path)
+        if depth == len(current) + 1 and path[:-1] == current:
+            return 1 <= _last(path) <= step
+        if depth > len(current) or path[:-1] != current[: depth - 1] or isinstance(path[-1], str):
+            return False
+        return 0 < _last(path) - _last(current[:depth]) <= step
+
+    def _note_gap(self, c: Clause) -> None:
+        current = self._current
+        if not current:
+            return
+        depth = len(c.path)
+        expected = 1 if depth == len(current) + 1 else _last(current[:depth]) + 1
+        if _last(c.path) != expected:
+            missing = ".".join(str(p) for p in (*c.path[:-1], expected))
+            before = ".".join(str(p) for p in current)
+            self.notes.append(f"Clause {c.label} follows clause {before}: clause {missing} is missing.")
+
+
+_FIRST_CLAUSE_END_RE = re.compile(r"(?<=\s)1[ \u3000](?=\S)")
+
+
+def _standard_layout(paras: list[str]) -> tuple[_ClauseWalk, int] | None:
+    """The walk through the clauses and where the body starts, or None when no standard."""
+    found = _standard_from(paras)
+    if found is not None:
+        return found
+    # "…security requirements (Draft) 1 Scope": the title line of a PDF joined to the first clause.
+    for i, text in enumerate(paras):
+        for cut in _FIRST_CLAUSE_END_RE.finditer(text):
+            before, after = text[: cut.start()].rstrip(), text[cut.start():]
+            first = parse_clause(after)
+            if first is not None and _clause_title(first.rest) and is_heading_like(before):
+                return _standard_from([*paras[:i], before, after, *paras[i + 1:]])
+    return None
+
+
+def _standard_from(paras: list[str]) -> tuple[_ClauseWalk, int] | None:
+    # The body starts at the last "1 Scope" that a run of clauses follows: a table of contents lists
+    # the same clauses first (with page numbers).
+    for start in range(len(paras) - 1, -1, -1):
+        c = parse_clause(paras[start])
+        if c is None or c.path != (1,) or not _clause_title(c.rest):
+            continue
+        walk = _ClauseWalk(paras, start)
+        scope = walk.first is not None and _SCOPE_RE.fullmatch(walk.first.heading or "") is not None
+        if walk.tops >= _MIN_TOP_CLAUSES and (walk.subs >= 2 or scope):
+            return walk, start
+        return None
+    return None
+
+
+def _clause_title(text: str) -> bool:
+    """A clause title: a short line with no sentence in it, and no page number of a contents list."""
+    return bool(text) and is_heading_like(text) and not _TOC_LEADER_RE.search(text) and not re.search(
+        r"\s[0-9IVXivx]{1,4}$", text
+    )
+
+
+def _annex_title(text: str) -> bool:
+    return is_heading_like(text) and parse_clause(text) is None and parse_annex_heading(text) is None
+
+
+def _last(path: tuple[int | str, ...]) -> int:
+    value = path[-1]
+    return value if isinstance(value, int) else 0
+
+
+# --- bilingual drafts ---------------------------------------------------------------------------
+
+# Share of article numbers found in both languages: a partial translation is no bilingual draft.
+_BILINGUAL_OVERLAP = 0.8
+
+
+def split_bilingual(paras: list[str], markers: list[Marker | None]) -> SplitResult | None:
+    """A draft giving every article in Chinese and in English ("第一条 …" / "Article 1 …" alternating,
+    or the whole Chinese text then the whole English one): split each language on its own, and keep
+    the English provisions (the translation a team comments on in English: its labels and headings),
+    each followed by the Chinese text of the same provision on a new line. None for other drafts."""
+    languages = [_paragraph_language(p) for p in paras]
+    values: dict[str, set[int]] = {"zh": set(), "en": set()}
+    for m in markers:
+        if m is not None and m.kind == "article" and m.value is not None:
+            style = m.styles[0]
+            if style in ("article_zh", "article_en"):
+                values["zh" if style == "article_zh" else "en"].add(m.value)
+    zh, en = values["zh"], values["en"]
+    if len(zh) < 2 or len(en) < 2 or len(zh & en) < _BILINGUAL_OVERLAP * max(len(zh), len(en)):
+        return None
+    # A paragraph in neither language (a date, "ICS 35.040", a lone "(1)") goes to both.
+    english = split_paragraphs([p for p, lang in zip(paras, languages, strict=True) if lang != "zh"])
+    chinese = split_paragraphs([p for p, lang in zip(paras, languages, strict=True) if lang != "en"])
+    by_key = dict(zip(_provision_keys(english.provisions), english.provisions, strict=True))
+    unmatched = 0
+    target: SplitProvision | None = english.provisions[0] if english.provisions else None
+    for key, p in zip(_provision_keys(chinese.provisions), chinese.provisions, strict=True):
+        counterpart = by_key.get(key)
+        if counterpart is not None:
+            target = counterpart
+        else:
+            unmatched += 1
+        text = _bilingual_text(p, counterpart is None)
+        if target is not None and text:
+            target.text = f"{target.text}\n{text}" if target.text else text
+    messages = [
+        "The draft gives each provision in Chinese and in English: the English translation sets the "
+        "provisions, labels and headings, and each provision's Chinese text follows its English text."
+    ]
+    if unmatched:
+        messages.append(
+            f"{unmatched} Chinese provision{'s' if unmatched != 1 else ''} had no English counterpart and "
+            "{} kept with the provision before.".format("were" if unmatched != 1 else "was")
+        )
+    english.warnings = [SplitWarning(m) for m in messages] + [
+        w for w in english.warnings if not w.message.startswith("No chapters")
+    ]
+    english.deadline = english.deadline or chinese.deadline
+    english.title = english.title or chinese.title
+    english.language = "en"
+    return english
+
+
+def _paragraph_language(text: str) -> str | None:
+    """"zh" or "en" for a paragraph that is clearly in one language (a marker counts: "第一条"
+    makes even "第一条 AI" Chinese)."""
+    m = parse_marker(text)
+    if m is not None and m.kind in _STRUCTURE:
+        if m.styles[0].endswith("_zh"):
+            return "zh"
+        if m.styles[0].endswith("_en"):
+            return "en"
+    found = detect_language(text)
+    if found is None:  # too short to weigh: one script alone decides ("（二）防止歧视。", "(2) none.")
+        ideographs, latin = IDEOGRAPH_RE.search(text), re.search("[A-Za-z]{2}", text)
+        if ideographs and not latin:
+            return "zh"
+        if latin and not ideographs:
+            return "en"
+    return found
+
+
+def _bilingual_text(p: SplitProvision, unmatched: bool) -> str:
+    """What a Chinese provision adds to its English counterpart: its text, and where it found no
+    counterpart its label and heading too (so nothing is lost)."""
+    if not unmatched or p.kind in ("preamble", "trailing", "paragraph"):
+        return p.text
+    head = "".join(part for part in (p.label, f"【{p.heading}】" if p.heading else None) if part)
+    return f"{head}\u3000{p.text}" if p.text else head
+
+
+def _provision_keys(provisions: list[SplitProvision]) -> list[tuple[object, ...]]:
+    """A key that names the same provision in both languages: its kind and number, the chapter,
+    section and article it is in, and how often that kind and number came before in that article."""
+    keys: list[tuple[object, ...]] = []
+    place: dict[str, str | None] = {"chapter": None, "section": None, "article": None}
+    seen: dict[tuple[object, ...], int] = {}
+    for p in provisions:
+        if p.kind in place:
+            place[p.kind] = p.number
+            if p.kind == "chapter":
+                place["section"] = place["article"] = None
+            elif p.kind == "section":
+                place["article"] = None
+        if p.kind in ("preamble", "trailing"):
+            base: tuple[object, ...] = (p.kind,)
+        else:
+            base = (p.kind, p.number, place["chapter"], place["section"], place["article"])
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        keys.append((*base, count))
+    return keys

@@ -9,10 +9,13 @@ from comments.importing.markers import (
     display_width,
     ends_sentence,
     int_to_chinese,
+    is_annex_status,
     is_heading_like,
     is_note,
     item_reference_continues,
     looks_like_reference,
+    parse_annex_heading,
+    parse_clause,
     parse_item_label,
     parse_marker,
     parse_number,
@@ -289,3 +292,54 @@ def test_headings_and_sentences_are_not_notes(text: str) -> None:
 )
 def test_item_reference_continues(previous: str, line: str, expected: bool) -> None:
     assert item_reference_continues(previous, line) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "rest"),
+    [
+        ("4.1.2 General requirements", (4, 1, 2), "General requirements"),
+        ("1\u3000范围", (1,), "范围"),
+        ("5.1总体要求", (5, 1), "总体要求"),
+        ("3.1", (3, 1), ""),
+        ("A.2.1 Ethnic discrimination.", ("A", 2, 1), "Ethnic discrimination."),
+    ],
+)
+def test_parse_clause_reads_the_number_of_a_standards_clause(text: str, path: tuple, rest: str) -> None:
+    clause = parse_clause(text)
+    assert clause is not None and (clause.path, clause.rest) == (path, rest)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3.5 million users joined.", "2.0 版本发布", "2024年5月", "3.5%的企业", "A", "1.5 Times the limit",
+     "4.1x faster", "12 Months later"],
+)
+def test_parse_clause_turns_down_quantities_versions_and_years(text: str) -> None:
+    assert parse_clause(text) is None
+
+
+def test_parse_clause_takes_a_lowercase_term_only_when_asked() -> None:
+    assert parse_clause("3.1 personal information") is None
+    clause = parse_clause("3.1 personal information", lowercase=True)
+    assert clause is not None and clause.rest == "personal information"
+    assert parse_clause("3.5 million users", lowercase=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "status", "title"),
+    [
+        ("附录A（规范性）数据分类示例", "附录A", "（规范性）", "数据分类示例"),
+        ("附 录 B", "附录B", None, ""),
+        ("Annex A (normative) Main security risks", "Annex A", "(normative)", "Main security risks"),
+        ("ANNEX C (Informative)", "Annex C", "(informative)", ""),
+    ],
+)
+def test_parse_annex_heading(text: str, label: str, status: str | None, title: str) -> None:
+    annex = parse_annex_heading(text)
+    assert annex is not None and (annex.label, annex.status, annex.title) == (label, status, title)
+
+
+@pytest.mark.parametrize("text", ["Annex A lists the main risks.", "Annex A (normative) Main risks ........ 9"])
+def test_parse_annex_heading_turns_down_sentences_and_contents_lines(text: str) -> None:
+    assert parse_annex_heading(text) is None
+    assert not is_annex_status(text)

@@ -157,3 +157,33 @@ def test_detect_language(text: str, language: str | None) -> None:
 def test_detect_language_on_the_samples() -> None:
     assert detect_language(read_draft("zh_vulnerability_measures.txt")) == "zh"
     assert detect_language(read_draft("en_network_products_measures.txt")) == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "deadline"),
+    [
+        ("Public comments are invited from May 1 to May 31, 2024.", date(2024, 5, 31)),
+        ("Comments will be accepted from 1 May to 31 May 2024.", date(2024, 5, 31)),
+        ("Comments may be submitted from May 1 through May 31, 2024.", date(2024, 5, 31)),
+        ("Please submit comments between May 1 and May 31, 2024.", date(2024, 5, 31)),
+        ("征求意见时间为5月1日至2024年5月31日。", date(2024, 5, 31)),
+        ("即日起至2024年5月31日，公众可通过以下方式反馈意见。", date(2024, 5, 31)),
+        ("意见反馈截至2024年5月31日。", date(2024, 5, 31)),
+        ("反馈意见截至2024年5月31日24时。", date(2024, 5, 31)),
+    ],
+)
+def test_detect_deadline_reads_a_range_whose_first_date_has_no_year(text: str, deadline: date) -> None:
+    assert detect_deadline(text) == deadline
+
+
+def test_a_range_that_runs_backwards_is_no_comment_period() -> None:
+    assert detect_deadline("Comments from June 1 to May 31, 2024.") is None
+
+
+def test_detect_title_prefers_the_title_in_the_drafts_own_language() -> None:
+    cover = [
+        "中华人民共和国国家标准", "GB/T XXXXX—XXXX", "网络安全技术　数据出境安全评估指南",
+        "Cybersecurity technology—Guidelines for security assessment of outbound", "data transfer", "（征求意见稿）",
+        "本文件规定了数据出境安全评估的原则。", "本文件由全国网络安全标准化技术委员会提出并归口。",
+    ]
+    assert detect_title(cover) == "网络安全技术　数据出境安全评估指南"

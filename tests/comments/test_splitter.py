@@ -756,3 +756,265 @@ def test_the_ninth_letter_item_is_not_a_roman_division() -> None:
     letters = [f"{c}. item {c};" for c in "ABCDEFGHI"]
     result = split_paragraphs(["Opinions (Draft)", "I. Requirements", *letters, "II. Tasks", "Text."])
     assert [p.label for p in result.provisions if p.kind == "article"] == ["I.", "II."]
+
+
+# --- standards: numbered clauses (GB/T, TC260 drafts and their translations) ---
+
+ZH_STANDARD = """ICS 35.030
+CCS L 80
+中华人民共和国国家标准
+GB/T XXXXX—XXXX
+网络安全技术　数据出境安全评估指南
+Cybersecurity technology—Guidelines for security assessment of outbound data transfer
+（征求意见稿）
+XXXX-XX-XX发布　XXXX-XX-XX实施
+目次
+前言	II
+1　范围	1
+2　规范性引用文件	1
+3　术语和定义	1
+4　评估原则	2
+附录A（资料性）　评估报告模板	8
+参考文献	10
+前言
+本文件按照GB/T 1.1—2020《标准化工作导则　第1部分：标准化文件的结构和起草规则》的规定起草。
+本文件由全国网络安全标准化技术委员会（SAC/TC260）提出并归口。
+网络安全技术　数据出境安全评估指南
+1　范围
+本文件给出了数据出境安全评估的原则、要求和流程。
+2　规范性引用文件
+下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。
+GB/T 35273—2020　信息安全技术　个人信息安全规范
+3　术语和定义
+下列术语和定义适用于本文件。
+3.1
+数据出境　outbound data transfer
+数据处理者将在境内运营中收集和产生的数据传输、存储至境外的活动。
+注：仅影响组织自身的数据一般不作为重要数据。
+4　评估要求
+4.1　总体要求
+4.1.1　数据处理者应建立数据出境安全管理制度。
+4.1.2　数据处理者应对拟出境数据进行分类分级，至少包括：
+a)　数据的类型和数量；
+b)　数据的敏感程度。
+4.2　自评估事项
+数据处理者应评估下列事项：
+1)　数据出境的目的是否合法；
+2)　境外接收方的数据保护能力。
+附录A
+（资料性）
+评估报告模板
+A.1　基本情况
+评估报告应说明数据处理者的基本情况。
+A.2　出境数据情况
+参考文献
+[1]　《中华人民共和国网络安全法》"""
+
+
+def test_a_chinese_standard_reads_its_clauses_annexes_and_lists() -> None:
+    result = split_text(ZH_STANDARD)
+    assert outline(result) == [
+        ("preamble", None, None, None),
+        ("article", "1", "1", "范围"),
+        ("article", "2", "2", "规范性引用文件"),
+        ("article", "3", "3", "术语和定义"),
+        ("paragraph", "3.1", "3.1", "数据出境　outbound data transfer"),
+        ("article", "4", "4", "评估要求"),
+        ("paragraph", "4.1", "4.1", "总体要求"),
+        ("paragraph", "4.1.1", "4.1.1", None),
+        ("paragraph", "4.1.2", "4.1.2", None),
+        ("item", "a", "a)", None),
+        ("item", "b", "b)", None),
+        ("paragraph", "4.2", "4.2", "自评估事项"),
+        ("item", "1", "1)", None),
+        ("item", "2", "2)", None),
+        ("article", "A", "附录A", "评估报告模板"),
+        ("paragraph", "A.1", "A.1", "基本情况"),
+        ("paragraph", "A.2", "A.2", "出境数据情况"),
+        ("trailing", None, None, None),
+    ]
+    assert result.title == "网络安全技术　数据出境安全评估指南"
+    assert "目次" in result.provisions[0].text  # the contents stay in the preamble
+    assert by_label(result, "3.1").endswith("活动。\n注：仅影响组织自身的数据一般不作为重要数据。")
+    assert by_label(result, "附录A") == "（资料性）"
+    assert result.provisions[-1].text.startswith("参考文献")
+    assert not result.warnings
+    parents = parent_indexes(result.provisions)
+    assert parents[7] == 5 and parents[9] == 8  # 4.1.1 in clause 4; a) under 4.1.2
+
+
+EN_STANDARD = """National Standard of the People's Republic of China
+Cybersecurity technology—Basic security requirements for generative artificial intelligence service
+(Draft for comments)
+Contents
+1 Scope ........ 1
+2 Normative references ........ 1
+3 Terms and definitions ........ 1
+Annex A (normative) Main security risks ........ 9
+Foreword
+This document is drafted in accordance with the rules given in GB/T 1.1—2020.
+Comments should be submitted no later than June 30, 2024.
+1 Scope
+This document specifies the basic security requirements for generative artificial intelligence services.
+2 Normative references
+GB/T 25069 Information security techniques—Terminology
+3 Terms and definitions
+3.1
+generative artificial intelligence service
+service that uses generative AI technology to provide content to the public
+3.2
+training data
+all data used as input for model training
+4 General
+This document supports measures that took effect on August 15, 2023, and applies to more than
+3.5 million registered users of such services.
+5 Training data security requirements
+5.1 Data source security
+5.1.1 Service providers shall meet the following requirements for training data sources:
+a) a source blacklist shall be established;
+b) each source shall be assessed before collection.
+5.1.3 When using open-source training data, service providers shall hold the licence.
+Annex A
+(normative)
+Main security risks of corpora
+A.1 Content violating core values
+A.2 Discriminatory content
+Bibliography
+[1] Cybersecurity Law of the People's Republic of China"""
+
+
+def test_an_english_standard_reads_clauses_terms_and_annex_clauses() -> None:
+    result = split_text(EN_STANDARD, wrapped=False)  # a paragraph a line, as from .docx
+    assert [(p.kind, p.label, p.heading) for p in result.provisions] == [
+        ("preamble", None, None),
+        ("article", "1", "Scope"),
+        ("article", "2", "Normative references"),
+        ("article", "3", "Terms and definitions"),
+        ("paragraph", "3.1", "generative artificial intelligence service"),
+        ("paragraph", "3.2", "training data"),
+        ("article", "4", "General"),
+        ("article", "5", "Training data security requirements"),
+        ("paragraph", "5.1", "Data source security"),
+        ("paragraph", "5.1.1", None),
+        ("item", "a)", None),
+        ("item", "b)", None),
+        ("paragraph", "5.1.3", None),
+        ("article", "Annex A", "Main security risks of corpora"),
+        ("paragraph", "A.1", "Content violating core values"),
+        ("paragraph", "A.2", "Discriminatory content"),
+        ("trailing", None, None),
+    ]
+    assert "3.5 million" in by_label(result, "4")  # a decimal in the text is no clause
+    assert result.deadline == date(2024, 6, 30)
+    assert result.title is not None and result.title.startswith("Cybersecurity technology")
+    assert [w.message for w in result.warnings] == ["Clause 5.1.3 follows clause 5.1.1: clause 5.1.2 is missing."]
+
+
+def test_a_standard_from_a_pdf_with_clauses_glued_to_the_line_before_is_cut_again() -> None:
+    lines = [
+        "Information security technology—Data security requirements (Draft)",
+        "1 Scope",
+        "This document specifies data security requirements for network operators and applies to",
+        "operators of all sizes.",
+        "2 Normative references",
+        "GB/T 25069 Information security techniques—Terminology",
+        "3 Terms and definitions",
+        "3.1 important data",
+        "4 Requirements",
+        "4.1 General",
+        "4.1.1 Operators shall establish a data security management system covering the whole",
+        "life cycle of data. 4.1.2 Operators shall designate a person responsible for data security",
+        "and report to the board.",
+        "Annex A",
+        "(informative) Main risks of data processing activities in the financial sector A.1 Leakage",
+        "A.2 Tampering",
+    ]
+    result = split_text("\n".join(lines), wrapped=True)
+    assert [p.label for p in result.provisions] == [
+        None, "1", "2", "3", "3.1", "4", "4.1", "4.1.1", "4.1.2", "Annex A", "A.1", "A.2",
+    ]
+    assert by_label(result, "4.1.1").endswith("life cycle of data.")
+    assert by_label(result, "3.1") == "important data"
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        # A report with numbered figures, no titles: "3.5 million", "2.0", "12 Months" are no clauses.
+        ["Annual Report", "1 The market grew.", "2 Prices fell.", "3.5 million users joined.",
+         "Version 2.0 ships.", "3 Outlook is stable."],
+        # Numbered headings without sub-clauses or a Scope: an ordinary list, no standard.
+        ["Notice", "1 Background", "Text.", "2 Proposal", "Text."],
+        # A table of contents only, the body unnumbered.
+        ["Contents", "1 Scope 1", "2 Terms 2", "3 Requirements 4", "Scope", "This applies."],
+    ],
+)
+def test_text_without_the_shape_of_a_standard_is_not_read_as_clauses(paragraphs: list[str]) -> None:
+    result = split_paragraphs(paragraphs)
+    assert not any(p.kind == "article" and p.label and p.label[0].isdigit() for p in result.provisions)
+
+
+def test_a_clause_number_out_of_sequence_stays_text() -> None:
+    result = split_paragraphs([
+        "1 Scope", "This document applies.", "2 Terms", "3 Requirements", "3.1 General",
+        "Operators shall comply.", "7.4 Operators shall also report.", "3.2 Reporting",
+        "4 Reporting duties", "Text.",
+    ])
+    assert [p.label for p in result.provisions] == ["1", "2", "3", "3.1", "3.2", "4"]
+    assert "7.4 Operators shall also report." in by_label(result, "3.1")
+
+
+# --- bilingual drafts ---
+
+BILINGUAL = """生成式人工智能服务管理暂行办法（征求意见稿）
+Interim Measures for the Administration of Generative AI Services (Draft for Comment)
+第一章　总则
+Chapter I General Provisions
+第一条　为了促进生成式人工智能健康发展，制定本办法。
+Article 1 These Measures are formulated in order to promote the healthy development of generative AI.
+第二条　提供服务，适用本办法。
+Article 2 These Measures apply to the provision of services.
+本办法所称生成式人工智能技术，是指具有内容生成能力的模型。
+Generative AI technology refers to models capable of generating content.
+第三条　提供者应当遵守下列规定：
+Article 3 Providers shall comply with the following provisions:
+（一）坚持社会主义核心价值观；
+(1) adhere to the core socialist values;
+（二）防止产生歧视。
+(2) prevent discrimination.
+第二章　服务规范
+Chapter II Service Specifications
+第四条　本办法自2023年8月15日起施行。
+Article 4 These Measures shall take effect on August 15, 2023."""
+
+
+@pytest.mark.parametrize("layout", ["alternating", "blocks"])
+def test_a_bilingual_draft_keeps_the_english_provisions_with_the_chinese_text(layout: str) -> None:
+    lines = BILINGUAL.split("\n")
+    if layout == "blocks":  # the whole Chinese text, then the whole English one
+        lines = lines[0::2] + lines[1::2]
+    result = split_text("\n".join(lines))
+    assert outline(result) == [
+        ("preamble", None, None, None),
+        ("chapter", "1", "Chapter I", "General Provisions"),
+        ("article", "1", "Article 1", None),
+        ("article", "2", "Article 2", None),
+        ("paragraph", "2", "Paragraph 2", None),
+        ("article", "3", "Article 3", None),
+        ("item", "1", "(1)", None),
+        ("item", "2", "(2)", None),
+        ("chapter", "2", "Chapter II", "Service Specifications"),
+        ("article", "4", "Article 4", None),
+    ]
+    assert by_label(result, "Article 2") == "These Measures apply to the provision of services.\n提供服务，适用本办法。"
+    assert by_label(result, "(2)") == "prevent discrimination.\n防止产生歧视。"
+    assert result.title == "Interim Measures for the Administration of Generative AI Services (Draft for Comment)"
+    assert result.language == "en"
+    messages = [w.message for w in result.warnings]
+    assert len(messages) == 1 and "Chinese and in English" in messages[0]
+
+
+def test_a_partial_translation_is_no_bilingual_draft() -> None:
+    zh = [f"第{n}条　内容{n}。" for n in "一二三四五六七八九十"]
+    result = split_paragraphs(["某办法", *zh, "Article 1 Text one.", "Article 2 Text two."])
+    assert not any("Chinese and in English" in w.message for w in result.warnings)
