@@ -9,7 +9,8 @@ bounded repack that counts elements) before python-docx parses anything; the XML
 
 Rules (general, not tuned to one document):
 
-* The table: a table of the body with a header row (one of its first three rows) naming a provision column
+* The table: a table of the body with a header row (one of its first three rows, or of its first six below
+  nothing but title, blank or cover rows: never below a row quoting a provision) naming a provision column
   ("Text of Draft Measure", "Draft Measure", "Draft Law", "Provision", "Article", "Original text", "Draft text",
   "征求意见稿条款") and a comment column ("Comment(s)", "Concern", "Issue", "Rationale", "Justification",
   "Feedback", "Our Position", "问题", "理由", "说明") or a recommendation column ("Recommendation(s)", "Proposed
@@ -21,13 +22,21 @@ Rules (general, not tuned to one document):
   else the longest, and the others are named. A label-like column ("No.", "Art.", "Section", "Ref.", "条目",
   "序号") gives a row's label when its cell looks like one ("Art. 2", "第二条", "3.2" outside "No."/"序号") and the
   text has none. When two provision columns exist ("Article | Text", "Provision | Text of Draft Measure"), the
-  first holds the label and the text one the provision text. Header-like rows right below the header refine it
-  (a two-level header), but not a section row across the table ("Supplementary Provisions"); the header's own
-  titles repeated further down (page repeats, tables converted from PDF, w:tblHeader rows) are skipped, while a
-  body row that merely mentions comments ("Same concern as Article 2") is a row. Later tables with the same
-  header, or with none and the same grid (give or take one empty or unused column) after nothing but headings
-  ("Chapter III Data Protection"), are read as the continuation of the first; the first table that is not is
-  named in a warning.
+  first holds the label and the text one the provision text. A title in two languages ("条款 Article", "序号
+  No.") is such a title when each part is; a label written again in the other language ("第二条" over
+  "Article 2", in a label cell or above the text) is one label, not a heading or text. Header-like rows right
+  below the header refine it (a two-level header), but not a section row across the table ("Supplementary
+  Provisions"); the header's own titles repeated further down (page repeats, tables converted from PDF,
+  w:tblHeader rows) are skipped, while a body row that merely mentions comments ("Same concern as Article 2")
+  is a row. Later tables with the same header, or with none and the same grid (give or take one empty or
+  unused column) after nothing but headings ("Chapter III Data Protection"), are read as the continuation of
+  the first; the first table that is not is named in a warning. A table without such a header that lays the
+  memo out (one cell, or cells side by side) is looked into: the tables nested in its cells count as tables of
+  the document, and the paragraphs before the nested table in its cell as paragraphs before the table.
+* No header anywhere: a table of three grid columns (or four, the first holding nothing longer than a label
+  or a number) whose rows, in two thirds of them at least, quote a provision (a label or underlined words)
+  with prose after it, is read by position - [label,] provision text, comment, recommendation - with a
+  warning. A layout or cover table ("To: | From:", a signature block) quotes no provision and is not one.
 * Cells are addressed by their grid column, so merged cells (gridSpan) are read once; a cell continuing a
   vertical merge (vMerge) is read as empty, except in a comment or recommendation column, where it carries the
   merged cell's text (one comment beside several provisions; not repeated when its row is joined above).
@@ -72,8 +81,20 @@ Rules (general, not tuned to one document):
       a row that a PDF converter cut at a page break; a Word table's own page breaks never split a w:tr.
   A row with a label and no text is a row of its own. An exported row with neither label nor text (a general
   comment) reads back as a continuation by rule (a): the file does not tell the two apart.
-* Title: the first non-empty paragraph before the table; when there is none, a single-cell title row above the
-  header inside the table. The note "(Note: relevant text is underlined)" is never a title or opening paragraph.
+* Title: the first non-empty paragraph before the table; when there is none, the first single-cell title row
+  above the header inside the table, the further ones (a subtitle, a date) being the opening paragraphs. The
+  note "(Note: relevant text is underlined)" is never a title or opening paragraph.
+* Pointers: a comment or recommendation cell that only says "Same as above", "As above", "Ditto", "同上" gets
+  the text of the same column of the row above ("See above" may point anywhere: it stays); one that only says
+  "See comment on Article 5", "Same as Art. 5", "参见第五条意见", "同第五条" gets the text of the same column of
+  the row with that label ("Article 5", "Art. 5" and "第五条" are one label) when exactly one row has it. A
+  cell in two languages points when both lines point the same way. Either is named in a warning; a pointer
+  that leads nowhere, to several rows or to an empty cell is kept as written, with a warning. A sentence that
+  merely mentions another row ("Same concern as Article 2") is not a pointer.
+* Chapter rows: a column 1 that is only the label of a part of the draft above its articles and its title
+  ("Chapter VII Supplementary Provisions", "第七章 附则", "Annex II Definitions"), in a row with a comment or a
+  recommendation, is a label and a heading with no text (as the export writes a comment on a whole chapter);
+  the same line with nothing beside it is a section row, skipped.
 * Rows with no provision text, no comment and no recommendation (blank rows, chapter-title rows) are skipped
   silently. A row with a provision but no comment and no recommendation is kept (teams fill them in later),
   with a warning. A row made of one cell spanning the whole table (or one text repeated in every cell) is a
@@ -92,7 +113,14 @@ from lxml import etree
 
 from comments.anchoring import trim_whitespace
 from comments.errors import ImportRejected
-from comments.importing.markers import CN_NUMERAL_CHARS, WORDS_NUMERAL, ends_sentence, is_cjk, is_heading_like
+from comments.importing.markers import (
+    CN_NUMERAL_CHARS,
+    WORDS_NUMERAL,
+    ends_sentence,
+    is_cjk,
+    is_heading_like,
+    parse_number,
+)
 from comments.importing.readers import (
     WordNumbering,
     WordStyles,
@@ -129,7 +157,7 @@ class CommentTable:
 
 
 NO_TABLE = (
-    "No comment table was found: expected a table with a header row (one of its first three rows) with a "
+    "No comment table was found: expected a table with a header row (one of its first rows) with a "
     "'Comment' column and a 'Text of Draft Measure', 'Provision' or 'Article' column"
 )
 NOT_DOCX = (
@@ -577,6 +605,8 @@ def _parse_provision(raw: Sequence[_Para]) -> _Provision:
     split = _split_label(first.text)
     if split is not None:
         rest = first.text[split.rest_start :].strip()
+        if not rest and len(paras) > 2 and _same_reference(paras[1].text.strip(), split.label):
+            paras = [first, *paras[2:]]  # "第二条" over "Article 2": the label again in the other language
         if split.heading is not None:
             if rest:
                 return _Provision(split.label, split.heading, *_text_and_spans(paras, split.rest_start))
@@ -605,19 +635,19 @@ def _with_label_column(
     """"Article | Text" tables: the label (and heading) from one cell, the text from the other. A weak label
     column ("No.", "Ref.", "序号", "Section" beside a provision column) gives a label only when its cell looks
     like one and the text has none of its own: "1, 2, 3" in a "No." column is numbering."""
-    labels = _trim(label_paras)
+    labels = [line for para in _trim(label_paras) for line in para.text.split("\n") if line.strip()]
     parsed = _parse_provision(text_paras)
     if not labels or (weak and parsed.label is not None):
         return parsed
-    first = labels[0].text.strip()
+    first = labels[0].strip()
     split = _split_label(first)
     heading: str | None = None
-    numbering = bool(_NUMBER_HEADER_RE.fullmatch(header.strip(" :：*")))
+    numbering = _names(_NUMBER_HEADER_RE, header)
     if split is not None:
         label = split.label
         heading = split.heading or first[split.rest_start :].strip() or None
     elif _BARE_NUMBER.fullmatch(first) and not numbering:
-        word = _NUMBERED_HEADER.match(header)
+        word = next((m for m in map(_NUMBERED_HEADER.match, _title_parts(header)) if m), None)
         name = word.group(1).lower() if word else ""
         # "29" under "Article" -> "Article 29"; "3.2" under "Ref." stays "3.2"
         label = f"{_FULL_WORD.get(name, name.capitalize())} {first}" if word else first
@@ -626,8 +656,12 @@ def _with_label_column(
     else:
         label = re.sub(r"\s+", " ", first)
     if heading is None and len(labels) > 1:
-        heading = " ".join(p.text.strip() for p in labels[1:] if not p.blank) or None
-    if parsed.label is not None and _same_label(parsed.label, label):
+        heading = " ".join(
+            line.strip() for line in labels[1:] if not _same_reference(line.strip(), label)
+        ) or None  # "第二条 / Article 2": the label again in the other language, not a heading
+    if parsed.label is not None and (
+        _same_label(parsed.label, label) or _reference_key(parsed.label) == _reference_key(label)
+    ):  # "Art. 34" beside "Article 34", "3" (under "Article") beside "第三条"
         return _Provision(label, heading or parsed.heading, parsed.text, parsed.spans)
     return _Provision(label, heading, *_text_and_spans(_trim(text_paras)))
 
@@ -641,6 +675,13 @@ def _label_key(label: str) -> tuple[str, str]:
 
 def _same_label(a: str, b: str) -> bool:
     return _label_key(a) == _label_key(b)
+
+
+def _same_reference(line: str, label: str) -> bool:
+    """`line` is nothing but `label`, maybe in another language or form ("Article 2" for "第二条")."""
+    split = _split_label(line)
+    return split is not None and not line[split.rest_start :].strip() and split.heading is None and (
+        _reference_key(split.label) == _reference_key(label))
 
 
 def _plain(paras: Sequence[_Para]) -> str:
@@ -677,7 +718,24 @@ _LABEL_HEADER_RE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_HEADER_RE = re.compile(r"no\.?|#|s/n|number|item|序号|编号", re.IGNORECASE)
+_TITLE_PART = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_TITLE_EDGES = " \t\n/|:：*()（）"
+
+
+def _title_parts(header: str) -> list[str]:
+    """A bilingual title in its languages: "条款 Article" -> ["条款", "Article"]; "Article" -> ["Article"]."""
+    return [part for part in (p.strip(_TITLE_EDGES) for p in _TITLE_PART.findall(header)) if part]
+
+
+def _names(title: re.Pattern[str], header: str) -> bool:
+    """The header is such a title, alone or in each of two languages ("序号 No.", "条款/Article")."""
+    parts = _title_parts(header)
+    return bool(title.fullmatch(header.strip(" :：*"))) or (len(parts) > 1 and all(title.fullmatch(p) for p in parts))
 _MAX_HEADER_CELL = 60
+# The header is one of a table's first rows: below title rows, a blank row, a cover line. Beyond the first
+# three it must have no row of comments above it, and be none itself.
+_HEADER_ROWS = 6
+_NEAR_TOP = 3
 _MAX_HEADER_WORDS = 8
 
 _Role = str  # "provision" | "text" | "comment" | "recommendation"
@@ -758,7 +816,7 @@ class _Layout:
     @property
     def quotes_text(self) -> bool:
         """The text column quotes the draft ("Text of Draft Measure", "原文"), not just names articles."""
-        return not _LABEL_HEADER_RE.fullmatch(self.text.header.strip(" :：*"))
+        return not _names(_LABEL_HEADER_RE, self.text.header)
 
     def other_at(self, cell: _Cell) -> _Column | None:
         return next((c for c in self.others if c.start <= cell.start < c.end), None)
@@ -792,7 +850,7 @@ def _layout(cells: Sequence[_Cell]) -> _Layout | None:
     else:
         text = next((c for c in candidates if _TEXT_RE.search(c.header)), candidates[-1])
         label = next(
-            (c for c in candidates if c.start < text.start and _LABEL_HEADER_RE.fullmatch(c.header)),
+            (c for c in candidates if c.start < text.start and _names(_LABEL_HEADER_RE, c.header)),
             None,
         )
     others = [_Column("other", c.start, c.start + c.span, c.text) for c, role in titled if role is None]
@@ -801,7 +859,7 @@ def _layout(cells: Sequence[_Cell]) -> _Layout | None:
     if label is None:  # "No. | Text of Draft Measure | …", "条目 | 原文 | …"
         label = next(
             (c for c in others if c.start < text.start
-             and (_LABEL_HEADER_RE.fullmatch(c.header) or _NUMBER_HEADER_RE.fullmatch(c.header))),
+             and (_names(_LABEL_HEADER_RE, c.header) or _names(_NUMBER_HEADER_RE, c.header))),
             None,
         )
         weak = label is not None
@@ -817,7 +875,7 @@ def _header_like(cells: Sequence[_Cell]) -> bool:
     if not filled:
         return False
     roles = [_role(text) for text in filled]
-    if any(role is None and not _NUMBER_HEADER_RE.fullmatch(text) for role, text in zip(roles, filled, strict=True)):
+    if any(role is None and not _names(_NUMBER_HEADER_RE, text) for role, text in zip(roles, filled, strict=True)):
         return False
     return any(role is not None for role in roles)
 
@@ -860,6 +918,9 @@ class _Found:
 _NOTE_RE = re.compile(r"note|注", re.IGNORECASE)
 _UNDERLINED_RE = re.compile(r"underlin|下划线", re.IGNORECASE)
 _MAX_WARNINGS = 30
+_MAX_LABEL_CELL = 30  # "Art. 5(2)", "第二十一条第一款", "3.2": the label or number cell of a header-less table
+_MAX_LAYOUT_DEPTH = 3  # layout tables inside layout tables
+_ROOT_CONTAINERS = (qn("w:body"), qn("w:tc"))
 
 
 @dataclass
@@ -980,16 +1041,34 @@ class _Reader:
     # --- finding the table
 
     def _tables(self) -> list[Element]:
-        return [block for block in docx_blocks(self.body) if block.tag == _TBL]
+        """The body's tables in order; after a layout table (the memo in one cell, cells side by side, no
+        header of its own), the tables nested in its cells."""
+        out: list[Element] = []
+
+        def add(parent: Element, depth: int) -> None:
+            for block in docx_blocks(parent):
+                if block.tag != _TBL:
+                    continue
+                out.append(block)
+                if depth < _MAX_LAYOUT_DEPTH and self._find_header(block) is None:
+                    for row in docx_children(block, _TR):
+                        for cell in docx_children(row, _TC):
+                            add(cell, depth + 1)
+
+        add(self.body, 0)
+        return out
 
     def _find_header(self, table: Element) -> tuple[_Layout, int, int, frozenset[str]] | None:
         """The layout, the header row's index, the first body row's index (after any sub-header rows) and the
         header's titles."""
         rows = list(docx_children(table, _TR))
-        for index, row in enumerate(rows[:3]):
+        body_above = False  # a row of comments above: anything lower that names columns is a body row too
+        for index, row in enumerate(rows[:_HEADER_ROWS]):
             cells = self.cells(row, with_text=True)
             first = _layout(cells)
-            if first is None:
+            body_like = self._body_like(cells)
+            if first is None or (index >= _NEAR_TOP and (body_above or body_like)):
+                body_above = body_above or body_like
                 continue
             effective = [c for c in cells if not c.merged]
             names = {_header_key(c.text) for c in cells if c.text}
@@ -1004,16 +1083,28 @@ class _Reader:
             return _layout(effective) or first, index, body_from, frozenset(names)
         return None
 
+    def _body_like(self, cells: Sequence[_Cell]) -> bool:
+        """A row of the comments, not of titles: two different texts, one of them quoting a provision (a
+        label, underlined words) or longer than any title."""
+        filled = [c for c in cells if not c.merged and c.text]
+        if len({c.text for c in filled}) < 2:
+            return False
+        for cell in filled:
+            provision = _parse_provision(self.cell_paras(cell.element))
+            if provision.label is not None or provision.spans or len(cell.text) > 2 * _MAX_HEADER_CELL:
+                return True
+        return False
+
     def read(self) -> CommentTable:
         tables = self._tables()
-        found = self._choose_table(tables)
+        found = self._choose_table(tables) or self._by_position(tables)
         if found is None:
             where = "the document has no table" if not tables else (
                 "the document's only table has none" if len(tables) == 1
                 else f"none of the document's {len(tables)} tables has one"
             )
             raise ImportRejected(f"{NO_TABLE} ({where}).")
-        title, before, title_row = self._before(found)
+        title, before, title_rows = self._before(found)
         parts = self._continuation_tables(found, tables)
         settled = len(self.warnings)
         rows = self._read_parts(parts, len(parts) > 1 or len(tables) > 1)
@@ -1025,8 +1116,8 @@ class _Reader:
             if any(row.spans for row in rows):
                 self.warnings.insert(settled, "The table has no underlined text; its highlighted text was read "
                                               "as the relevant text.")
-        if title is None and title_row:
-            title = title_row
+        if title is None and title_rows:
+            title, before = title_rows[0], title_rows[1:]
         return CommentTable(
             title=title,
             paragraphs_before=tuple(before),
@@ -1050,11 +1141,72 @@ class _Reader:
         if joined:
             self._warn_list(joined, "{} continues the row above and was joined to it.",
                             "{} continue the rows above them and were joined to them.")
+        self.warnings.extend(_resolve_pointers(rows))
         if unfilled:
             self._warn_list(unfilled, "{} has no comment or recommendation.", "{} have no comment or recommendation.")
         if not rows:
             self.warnings.append("The comment table has a header but no filled rows.")
         return rows
+
+    def _by_position(self, tables: list[Element]) -> _Found | None:
+        """No table has a header: the one whose rows read like a comment table's - in most rows, a provision
+        (a label or underlined words) in the first column, or after a label or number column in a table of
+        four, and prose beside it - read by position: [label,] text, comment, recommendation. A layout
+        table is not one."""
+        best: tuple[int, _Found] | None = None
+        for index, table in enumerate(tables):
+            rows = [self.cells(row, with_text=True) for row in docx_children(table, _TR)]
+            width = max((c.start + c.span for cells in rows for c in cells), default=0)
+            if width not in (3, 4):
+                continue
+            leading = 0  # title rows above the first row of comments
+            shapes: list[bool] = []  # per row of comments: it quotes a provision, with prose beside it
+            for cells in rows:
+                filled = [c for c in cells if not c.merged and c.text]
+                if len({c.text for c in filled}) < 2:
+                    leading += not shapes
+                    continue
+                shapes.append(self._positional_row(cells, width - 3))
+            quoting = sum(shapes)
+            if not shapes or quoting * 3 < len(shapes) * 2 or (best is not None and quoting <= best[0]):
+                continue
+            label = _Column("label", 0, 1, "No.") if width == 4 else None
+            start = width - 3
+            layout = _Layout(
+                text=_Column("text", start, start + 1, "Text of Draft Measure"), label=label,
+                comments=(_Column("comment", start + 1, start + 2, "Comment"),),
+                recommendations=(_Column("recommendation", start + 2, start + 3, "Recommendation"),),
+                weak_label=True,
+            )
+            best = (quoting, _Found(index, table, layout, leading, leading))
+        if best is None:
+            return None
+        found = best[1]
+        columns = ("label or number, " if found.layout.label else "") + "provision text, comment, recommendation"
+        self.warnings.append(
+            f"Table {found.index + 1} of the document has no header row: it was read as the comment table, its "
+            f"columns taken by position ({columns})."
+        )
+        return found
+
+    def _positional_row(self, cells: list[_Cell], text_at: int) -> bool:
+        """A row of a header-less table quotes a provision: a label or underlined words in its text column (or
+        a label in the label column before it, which holds nothing longer than a label or a number), and
+        prose in a column after it."""
+        by_start = {c.start: c for c in cells if not c.merged}
+        if any(c.span > 1 for c in by_start.values()):
+            return False
+        provision = _parse_provision(self.cell_paras(by_start[text_at].element)) if text_at in by_start else None
+        quotes = provision is not None and (provision.label is not None or bool(provision.spans))
+        if text_at:
+            first = by_start[0].text if 0 in by_start else ""
+            label = _split_label(first)
+            if first and not (len(first) <= _MAX_LABEL_CELL and (
+                label is not None or _BARE_NUMBER.fullmatch(first.rstrip(".)")) is not None
+            )):
+                return False  # prose in the first column: not a label or number column
+            quotes = quotes or label is not None
+        return quotes and any(c.start > text_at and any(ch.isalpha() for ch in c.text) for c in by_start.values())
 
     def _choose_table(self, tables: list[Element]) -> _Found | None:
         """The comment table: of the tables with a header, the one quoting the draft's text (a summary table
@@ -1089,29 +1241,42 @@ class _Reader:
             listed = "Rows " + listed.replace("Row ", "")
         self.warnings.append(many.format(listed))
 
-    def _before(self, found: _Found) -> tuple[str | None, list[str], str | None]:
-        texts: list[str] = []
-        for block in docx_blocks(self.body):
-            if block is found.element:
-                break
+    def _paragraphs_before(self, parent: Element, target: Element, around: set[Element]) -> Iterator[Element]:
+        """The paragraphs before `target` in document order, at its level and in the cells of the layout
+        tables `around` it (a memo in a one-cell table: its title is inside); not those of other tables."""
+        for block in docx_blocks(parent):
+            if block is target:
+                return
             if block.tag == _P:
-                text = self.para(block).text.strip()
-                if text and not _is_underline_note(text):
-                    texts.append(text)
-        title_row = None
+                yield block
+            elif block in around:
+                for row in docx_children(block, _TR):
+                    for cell in docx_children(row, _TC):
+                        yield from self._paragraphs_before(cell, target, around)
+                        if any(t is target or t in around for t in cell.iterdescendants(_TBL)):
+                            return  # the cell holding the table: what follows comes after it
+
+    def _before(self, found: _Found) -> tuple[str | None, list[str], list[str]]:
+        texts: list[str] = []
+        around = set(found.element.iterancestors(_TBL))
+        for paragraph in self._paragraphs_before(self.body, found.element, around):
+            text = self.para(paragraph).text.strip()
+            if text and not _is_underline_note(text):
+                texts.append(text)
+        title_rows: list[str] = []  # single-cell rows above the header: a title, a subtitle, a date
         for row in list(docx_children(found.element, _TR))[: found.header_row]:
             cells = self.cells(row, with_text=True)
             filled = [c.text for c in cells if c.text]
-            if len(filled) == 1:
-                title_row = filled[0]
-                break
-        return (texts[0] if texts else None), texts[1:], title_row
+            if len(filled) == 1 and not _is_underline_note(filled[0]):
+                title_rows.append(filled[0])
+        return (texts[0] if texts else None), texts[1:], title_rows
 
     def _continuation_tables(self, found: _Found, tables: list[Element]) -> list[_Found]:
         """The comment table, and the tables after it that carry on with the same columns: with the same
         header, or with none (a table cut at a page, or under a chapter heading)."""
         parts = [found]
-        blocks = list(docx_blocks(self.body))
+        container = next(a for a in found.element.iterancestors() if a.tag in _ROOT_CONTAINERS)
+        blocks = list(docx_blocks(container))  # the body, or the cell of a layout table
         position = next(i for i, b in enumerate(blocks) if b is found.element)
         text_between: list[str] = []
         for block in blocks[position + 1 :]:
@@ -1209,7 +1374,7 @@ class _Reader:
                 if column is None:
                     other = layout.other_at(cell)
                     if other is not None and not cell.merged and _plain(paras) and not (
-                        _NUMBER_HEADER_RE.fullmatch(other.header.strip(" :：*")) or _BARE_NUMBER.fullmatch(
+                        _names(_NUMBER_HEADER_RE, other.header) or _BARE_NUMBER.fullmatch(
                             _plain(paras).rstrip(".)"))
                     ):  # a numbering column is not worth a warning
                         unread[other.header] = None
@@ -1233,8 +1398,12 @@ class _Reader:
             recommendation = _columns_text(by_role["recommendation"])
             if not provision.text and not comment and not recommendation:
                 continue  # blank rows, chapter-title rows
-            if not comment and not recommendation and _section_title(provision):
-                continue  # a chapter title in the first cell only: "Chapter I General Provisions"
+            if _section_title(provision):
+                if not comment and not recommendation:
+                    continue  # a chapter title in the first cell only: "Chapter I General Provisions"
+                if provision.heading is None and _DIVISION_LABEL.match(provision.label or ""):
+                    # a comment on a whole chapter: "Chapter VII Supplementary Provisions | Same concern …"
+                    provision = _Provision(provision.label, provision.text, "", ())
             if provision.label is None and not provision.text and copied >= {
                 role for role, value in (("comment", comment), ("recommendation", recommendation)) if value
             }:
@@ -1285,6 +1454,12 @@ class _Reader:
 
 
 _MAX_SECTION_TITLE = 80
+# Labels of a part of the draft above its articles: their words are a title, never provision text.
+_DIVISION_LABEL = re.compile(
+    r"(?:chapters?|chap\.|sections?|sect\.|sec\.|subsections?|parts?|titles?|annex(?:es)?|appendix|appendices"
+    r"|schedules?)(?![A-Za-z])|第.*(?:章|节|编|部分)$|附[件录]",
+    re.IGNORECASE,
+)
 
 
 def _section_title(provision: _Provision) -> bool:
@@ -1380,3 +1555,120 @@ def _append(previous: _Row, current: _Row) -> None:
         previous.comment = "\n".join(filter(None, (previous.comment, current.comment)))
     if "recommendation" not in current.copied:
         previous.recommendation = "\n".join(filter(None, (previous.recommendation, current.recommendation)))
+
+
+# --- "Same as above", "See comment on Article 5" ---------------------------------------------------------
+
+# A cell that only points to the row above: its text of the same column is meant. ("See above", "See
+# recommendations above" may mean anything above, the general comments included: they stay as written.)
+_SAME_AS_ABOVE = re.compile(
+    r"(?:the\s+)?same\s+as\s+(?:the\s+)?(?:above|previous(?:\s+(?:row|one|article|provision|comments?"
+    r"|recommendations?))?)(?:\s+(?:comments?|recommendations?))?|as\s+above|ditto|idem"
+    r"|同上(?:一?条)?|同前(?:一?条)?",
+    re.IGNORECASE,
+)
+# A cell that only points to another row by its label: "See comment on Article 5", "Same as Art. 5",
+# "参见第五条意见", "同第五条".
+_SEE_ROW = re.compile(
+    r"(?:please\s+)?(?:see|refer\s+to|same\s+as|as\s+(?:for|in))\s+(?:(?:our|the)\s+)?(?:(?:comments?|"
+    r"recommendations?|concerns?|suggestions?|proposals?|remarks?|proposed\s+revisions?)\s+(?:on|for|to|under"
+    r"|regarding|about|in|at)\s+(?:the\s+)?)?|请?(?:参见|参照|参考|详见|见|同)对?",
+    re.IGNORECASE,
+)
+_SEE_TAIL = re.compile(
+    r"(?:\s*(?:above|below))?|(?:的|中的|项下)?(?:相关)?(?:意见|建议|修改意见|修改建议|评论|理由|说明)?",
+    re.IGNORECASE,
+)
+_MAX_POINTER = 80
+_POINTER_END = " \t.。;；!！"
+_KIND_OF_ZH = {"条": "article", "章": "chapter", "节": "section", "款": "paragraph", "项": "item", "目": "subitem",
+               "编": "part", "部分": "part"}
+_KIND_OF_EN = {"art": "article", "cha": "chapter", "sec": "section", "cla": "clause", "ann": "annex",
+               "rec": "recital", "sch": "schedule", "app": "appendix", "sub": "subparagraph", "poi": "point"}
+
+
+def _pointer(text: str) -> str | None:
+    """"above" for "Same as above"/"Ditto"/"同上"; the label of "See comment on Article 5"/"参见第五条意见";
+    None for any other text. A cell in two languages ("同上" over "Same as above") points when every line
+    points the same way."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines or len(lines) > 2:
+        return None
+    targets = [_line_pointer(line) for line in lines]
+    if None in targets or len({t if t == "above" else _reference_key(t) for t in targets}) != 1:  # type: ignore[arg-type]
+        return None
+    return targets[0]
+
+
+def _line_pointer(text: str) -> str | None:
+    core = text.strip().rstrip(_POINTER_END)
+    if not core or len(core) > _MAX_POINTER:
+        return None
+    if _SAME_AS_ABOVE.fullmatch(core):
+        return "above"
+    see = _SEE_ROW.match(core)
+    if see is None or not see.group():
+        return None
+    label = _LABEL_RE.match(core, see.end())
+    if label is None or not _SEE_TAIL.fullmatch(core, label.end()):
+        return None
+    return re.sub(r"\s+", " ", label.group("label").strip())
+
+
+def _reference_key(label: str) -> tuple[str, ...]:
+    """"Article 5", "Art. 5", "Article V" and "第五条" are one label: the kind and number of each part."""
+    compact = re.sub(r"\s", "", label)
+    parts = re.findall(rf"第([0-9０-９]{{1,4}}|{_CN}{{1,8}})(条|章|节|款|项|目|编|部分)", compact)
+    if parts and "".join(f"第{number}{kind}" for number, kind in parts) == compact:
+        return tuple(f"{_KIND_OF_ZH[kind]} {parse_number(number)}" for number, kind in parts)
+    match = re.fullmatch(r"([A-Za-z]+)\.?\s*(.+)", label.strip())
+    if match is None:
+        return (compact.lower(),)
+    word, number = match.group(1).lower(), re.sub(r"\s", "", match.group(2))
+    kind = "part" if word in ("part", "parts") else "paragraph" if word.startswith("para") else _KIND_OF_EN.get(
+        word[:3], word)
+    lead = re.match(r"[0-9０-９]+|[IVXLCDM]+(?![A-Za-z])", number)
+    value = parse_number(lead.group()) if lead else None
+    rest = number[lead.end() :] if lead and value is not None else number
+    return (f"{kind} {value if value is not None else ''}{rest.lower()}",)
+
+
+def _resolve_pointers(rows: list[_Row]) -> list[str]:
+    """Comment or recommendation cells that only point elsewhere ("Same as above", "See comment on Article
+    5") get the text they point to; a pointer that leads nowhere, or to more than one row, is kept. Each
+    is named in a warning."""
+    warnings: list[str] = []
+    keys: dict[tuple[str, ...], list[_Row]] = {}
+    for row in rows:
+        if row.label is not None:
+            keys.setdefault(_reference_key(row.label), []).append(row)
+    for index, row in enumerate(rows):
+        for column in ("comment", "recommendation"):
+            text = getattr(row, column)
+            target = _pointer(text)
+            if target is None:
+                continue
+            shown = " / ".join(line.strip() for line in text.split("\n") if line.strip())  # "同上 / Same as above"
+            said = f"{row.where}: the {column} “{shown}”"
+            if target == "above":
+                source = rows[index - 1] if index else None
+                named, why = "", "there is no row above it"
+            else:
+                found = [r for r in keys.get(_reference_key(target), []) if r is not row]
+                source = found[0] if len(found) == 1 else None
+                named = f" ({target})"
+                why = f"no row has the label {target}" if not found else f"{len(found)} rows have the label {target}"
+            value = getattr(source, column) if source is not None else ""
+            if source is not None and (not value or _pointer(value) is not None):
+                source, why = None, f"{_row_name(source.where)}{named} has no {column} of its own"
+            if source is None:
+                warnings.append(f"{said} was kept as written: {why}.")
+                continue
+            setattr(row, column, value)
+            warnings.append(f"{said} was replaced by the {column} of {_row_name(source.where)}{named}.")
+    return warnings
+
+
+def _row_name(where: str) -> str:
+    """"Row 4 of table 2" inside a sentence."""
+    return where[:1].lower() + where[1:]

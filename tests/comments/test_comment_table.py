@@ -552,8 +552,13 @@ def test_no_table_and_no_header_are_refused_with_what_was_expected() -> None:
     assert no_table.message.endswith("(the document has no table).")
     no_header = rejected(make_docx([], table_rows=[["Name", "Role"], ["Article 5", "Comment deadline"]]))
     assert no_header.message.endswith("(the document's only table has none).")
-    header_too_low = table_xml(("a", "b"), ("c", "d"), ("e", "f"), ("Provision", "Comment"), ("Article 1", "x"))
+    header_too_low = table_xml(*[(f"{n}a", f"{n}b") for n in range(6)], ("Provision", "Comment"), ("Article 1", "x"))
     assert "has none" in rejected(make_blocks_docx(header_too_low)).message
+    # Below a row quoting a provision, a row naming columns is a body row, not a header found late.
+    below_a_body_row = table_xml(
+        ("Title", "x"), ("", ""), ("", ""), ("Article 1 Operators __shall__ act.", "Vague."), ("Provision", "Comment")
+    )
+    assert "has none" in rejected(make_blocks_docx(below_a_body_row)).message
 
 
 def test_zip_bomb_xxe_and_entity_expansion_are_refused_before_parsing() -> None:
@@ -888,9 +893,10 @@ def test_body_rows_that_name_columns_are_not_taken_for_repeated_headers() -> Non
     )
     assert [(r.provision_label, r.provision_text, r.comment, r.recommendation) for r in table.rows] == [
         ("Article 2", "Two.", "Too broad.", "Narrow."),
-        ("Chapter VII", "Supplementary Provisions", "Same concern as Article 2", "Same recommendation"),
+        ("Chapter VII", "", "Same concern as Article 2", "Same recommendation"),  # a sentence, not a pointer
         (None, "Draft provisions on penalties", "No further comments", "No recommendations"),
     ]
+    assert table.rows[1].provision_heading == "Supplementary Provisions"
     assert table.warnings == ()
 
 
@@ -966,3 +972,175 @@ def test_hidden_text_is_left_out_symbols_are_kept_and_nested_tables_leave_no_emp
     (row,) = read(table_xml(HEADER, table_row_xml(cell, "C.", ""))).rows
     assert row.provision_text == "Fines ≥ RMB 1 million apply.\nLevel\nMeaning\n3\nimportant\nComply."
     assert underlined(row) == ["≥ RMB 1 million", "important"]
+
+
+# --- past submissions: where the table is, pointers, chapter rows, two languages ----------------------
+
+
+def test_header_below_two_merged_title_rows_and_a_blank_row() -> None:
+    table = read(
+        table_xml(
+            table_row_xml(table_cell_xml("Comments of the Example Chamber", span=3)),
+            table_row_xml(table_cell_xml("on the Draft Cybersecurity Review Measures", span=3)),
+            table_row_xml(table_cell_xml("(Note: relevant text is underlined)", span=3)),
+            ("", "", ""),
+            HEADER,
+            ("Article 2\nOperators __purchasing products__ are reviewed.", "Too broad.", "Narrow."),
+            columns=3,
+        )
+    )
+    assert table.title == "Comments of the Example Chamber"
+    assert table.paragraphs_before == ("on the Draft Cybersecurity Review Measures",)
+    assert [(r.provision_label, underlined(r), r.comment) for r in table.rows] == [
+        ("Article 2", ["purchasing products"], "Too broad."),
+    ]
+    assert table.warnings == ()
+
+
+def test_a_memo_in_a_one_cell_layout_table_is_looked_into() -> None:
+    nested = table_xml(HEADER, ("Article 2\nOperators shall __store data__.", "Costly.", "Delete."))
+    wrapper_cell = (
+        f"<w:tc><w:p>{marked_runs_xml('Comments on the Draft Measures')}</w:p>"
+        f"<w:p>{marked_runs_xml('(Note: relevant text is underlined)')}</w:p>"
+        f"<w:p>{marked_runs_xml('Example Association')}</w:p>{nested}"
+        f"<w:p>{marked_runs_xml('Yours sincerely,')}</w:p></w:tc>"
+    )
+    table = read("", table_xml(table_row_xml(wrapper_cell)), "Annex follows.")
+    assert table.title == "Comments on the Draft Measures"
+    assert table.paragraphs_before == ("Example Association",)
+    assert [(r.provision_label, r.provision_text, underlined(r), r.comment, r.recommendation) for r in table.rows] == [
+        ("Article 2", "Operators shall store data.", ["store data"], "Costly.", "Delete."),
+    ]
+    assert table.warnings == ()
+
+
+def test_a_table_without_header_is_read_by_position_with_a_warning() -> None:
+    table = read(
+        "Submission",
+        table_xml(
+            table_row_xml(table_cell_xml("Detailed comments", span=3)),
+            ("Article 2 (Scope)\nThe Regulations apply to __networks__.", "Too broad.", "Narrow it."),
+            ("Operators shall __keep logs__.", "Unclear.", ""),
+            ("Article 10\nGovernments shall encourage.", "Vague.", "Delete."),
+            columns=3,
+        ),
+    )
+    assert [(r.provision_label, r.provision_text, r.comment, r.recommendation) for r in table.rows] == [
+        ("Article 2", "The Regulations apply to networks.", "Too broad.", "Narrow it."),
+        (None, "Operators shall keep logs.", "Unclear.", ""),
+        ("Article 10", "Governments shall encourage.", "Vague.", "Delete."),
+    ]
+    assert table.title == "Submission"
+    assert table.warnings == (
+        "Table 1 of the document has no header row: it was read as the comment table, its columns taken by "
+        "position (provision text, comment, recommendation).",
+    )
+    numbered = read(
+        table_xml(
+            ("1", "Article 8\nOperators shall __encrypt__ data.", "Unclear standard.", "Refer to ISO."),
+            ("2.", "Operators shall __audit__ yearly.", "Costly.", "Every two years."),
+            ("Art. 9", "Operators shall report.", "Vague.", ""),
+        )
+    )
+    assert [(r.provision_label, r.provision_text, r.comment, r.recommendation) for r in numbered.rows] == [
+        ("Article 8", "Operators shall encrypt data.", "Unclear standard.", "Refer to ISO."),
+        (None, "Operators shall audit yearly.", "Costly.", "Every two years."),
+        ("Art. 9", "Operators shall report.", "Vague.", ""),
+    ]
+    assert "by position (label or number, provision text, comment, recommendation)" in numbered.warnings[0]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        (("Name", "Title", "Signature"), ("A. Smith", "Director", "signed"), ("B. Jones", "Counsel", "signed")),
+        (("To:", "Ministry"), ("Re:", "Article 5 of the Draft")),  # a cover table: two columns
+        # Prose in the first column of four: not a label or number column.
+        (("We welcome the draft and support its aims overall.", "Article 5\nText __here__.", "C.", "R."),),
+        # Most rows quote nothing: one label is not enough.
+        (("Article 5\nText.", "C.", "R."), ("Background", "Our members", "Are many"), ("Contact", "Mail", "Phone")),
+    ],
+)
+def test_layout_tables_without_header_are_not_read_by_position(rows: tuple[tuple[str, ...], ...]) -> None:
+    assert "has none" in rejected(make_blocks_docx(table_xml(*rows))).message
+
+
+def test_same_as_above_and_see_comment_on_article_take_the_text_they_point_to() -> None:
+    table = read(
+        table_xml(
+            HEADER,
+            ("Article 2\nScope.", "Same as above.", "Narrow."),  # nothing above: kept
+            ("Art. 5\nFive.", "Too broad.", "Define it."),
+            ("Article 6\nSix.", "Ditto", "同上"),
+            ("第七条\n七。", "参见第五条意见", "See recommendation on Article 5."),
+            ("Article 8\nEight.", "See comment on Article 12", "Same as Article 2"),
+            ("Article 9\nNine.", "See Article 5 of the Cybersecurity Law.", "Same concern as Article 2"),
+        )
+    )
+    assert [(r.comment, r.recommendation) for r in table.rows] == [
+        ("Same as above.", "Narrow."),
+        ("Too broad.", "Define it."),
+        ("Too broad.", "Define it."),
+        ("Too broad.", "Define it."),  # "第五条" is "Art. 5"
+        ("See comment on Article 12", "Narrow."),
+        ("See Article 5 of the Cybersecurity Law.", "Same concern as Article 2"),  # sentences, not pointers
+    ]
+    assert table.warnings == (
+        "Row 2: the comment “Same as above.” was kept as written: there is no row above it.",
+        "Row 4: the comment “Ditto” was replaced by the comment of row 3.",
+        "Row 4: the recommendation “同上” was replaced by the recommendation of row 3.",
+        "Row 5: the comment “参见第五条意见” was replaced by the comment of row 3 (第五条).",
+        "Row 5: the recommendation “See recommendation on Article 5.” was replaced by the recommendation of "
+        "row 3 (Article 5).",
+        "Row 6: the comment “See comment on Article 12” was kept as written: no row has the label Article 12.",
+        "Row 6: the recommendation “Same as Article 2” was replaced by the recommendation of row 2 (Article 2).",
+    )
+
+
+def test_a_pointer_to_a_label_two_rows_share_is_kept() -> None:
+    table = read(
+        table_xml(
+            HEADER,
+            ("Article 2\nFirst sentence.", "First concern.", "R1."),
+            ("Article 2\nSecond sentence.", "Second concern.", "R2."),
+            ("Article 3\nThree.", "同上\nSame as above", "See comment on Article 2"),
+        )
+    )
+    assert [(r.comment, r.recommendation) for r in table.rows][2] == ("Second concern.", "See comment on Article 2")
+    assert table.warnings == (
+        "Row 4: the comment “同上 / Same as above” was replaced by the comment of row 3.",
+        "Row 4: the recommendation “See comment on Article 2” was kept as written: 2 rows have the label "
+        "Article 2.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "label", "heading"),
+    [
+        ("Chapter VII Supplementary Provisions", "Chapter VII", "Supplementary Provisions"),
+        ("第七章 附则", "第七章", "附则"),
+        ("Annex II Definitions", "Annex II", "Definitions"),
+    ],
+)
+def test_a_comment_on_a_whole_chapter_is_a_label_and_heading_without_text(cell: str, label: str, heading: str) -> None:
+    table = read(table_xml(HEADER, (cell, "Same concern as Article 2.", ""), ("Article 5 Scope", "C5.", "")))
+    assert [(r.provision_label, r.provision_heading, r.provision_text, r.spans) for r in table.rows] == [
+        (label, heading, "", ()),
+        ("Article 5", None, "Scope", ()),  # an article's words stay its text
+    ]
+    assert table.warnings == ()
+
+
+def test_bilingual_header_titles_label_cells_and_text() -> None:
+    table = read(
+        table_xml(
+            ("条款 Article", "征求意见稿原文 Draft Text", "意见 Comment", "修改建议 Recommendation"),
+            ("第二条<br>Article 2", "本条例适用于__网络数据__。\nThese apply to __network data__.", "过宽。", "缩小。"),
+            ("3", "第三条\nArticle 3\n国家__建立__制度。", "不明确。", "明确。"),
+        )
+    )
+    assert [(r.provision_label, r.provision_heading, r.provision_text, underlined(r)) for r in table.rows] == [
+        ("第二条", None, "本条例适用于网络数据。\nThese apply to network data.", ["网络数据", "network data"]),
+        ("Article 3", None, "国家建立制度。", ["建立"]),  # the label column's label, as for "Art. 34"
+    ]
+    assert table.warnings == ()
