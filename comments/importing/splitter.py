@@ -429,6 +429,9 @@ def build_provisions(
                 )
                 continue
 
+        if m is None and article is not None and (stated := _stated_paragraph(text)) is not None:
+            text = stated  # "Paragraph 2 Operators shall…": the label is made from the position, as for others
+
         if m is None and is_note(text) and last is not None and (last.text or last is not article):
             # "[Translator's note: …]" between provisions: part of the one before, never a heading nor
             # a numbered paragraph.
@@ -536,6 +539,20 @@ def _continues(text: str, before: str = "") -> bool:
         or item_reference_continues(before, text)
         or (text[0] == "第" and parse_marker(text) is None and looks_like_reference(text))
     )
+
+
+# A translation that writes out paragraph numbers: "Paragraph 2 Operators shall…", "Para. 3: The…", "第二款
+# 运营者…". Never "Paragraph 2 of Article 5 applies…" (a reference: the text after it must start a sentence).
+_STATED_PARAGRAPH_RE = re.compile(
+    r"(?:(?:Paragraph|Para\.?)\s*\(?[0-9]{1,3}\)?[.:]?\s+(?=[A-Z“\"(])|第[一二三四五六七八九十]{1,3}款[\s\u3000]+(?=\S))"
+)
+
+
+def _stated_paragraph(text: str) -> str | None:
+    """The text of a paragraph that states its own number, without that number; None for other text."""
+    found = _STATED_PARAGRAPH_RE.match(text)
+    rest = text[found.end():] if found else ""
+    return rest if found and rest and not looks_like_reference(rest) else None
 
 
 def _excerpt(text: str, limit: int = 60) -> str:

@@ -1018,3 +1018,20 @@ def test_a_partial_translation_is_no_bilingual_draft() -> None:
     zh = [f"第{n}条　内容{n}。" for n in "一二三四五六七八九十"]
     result = split_paragraphs(["某办法", *zh, "Article 1 Text one.", "Article 2 Text two."])
     assert not any("Chinese and in English" in w.message for w in result.warnings)
+
+
+def test_a_paragraph_that_states_its_number_loses_it_from_its_text() -> None:
+    english = split_text(
+        "Article 1: Purpose\nParagraph 1 These Measures are formulated to protect data.\n"
+        "Paragraph 2 Operators shall comply.\n\nArticle 2 Where an operator fails to comply:\n"
+        "Paragraph 1 of Article 5 of the Law applies.\n"
+    )
+    assert [(p.kind, p.label, p.text) for p in english.provisions] == [
+        ("article", "Article 1", "These Measures are formulated to protect data."),
+        ("paragraph", "Paragraph 2", "Operators shall comply."),
+        ("article", "Article 2", "Where an operator fails to comply:"),
+        ("paragraph", "Paragraph 2", "Paragraph 1 of Article 5 of the Law applies."),  # a reference stays
+    ]
+    chinese = split_text("第一条　【目的】\n第一款　为了保护数据，制定本办法。\n第二款　运营者应当遵守本办法。\n")
+    assert [(p.label, p.text) for p in chinese.provisions] == [
+        ("第一条", "为了保护数据，制定本办法。"), ("第二款", "运营者应当遵守本办法。")]
