@@ -1,7 +1,8 @@
 """Who may do what, in one place: a map from role to permissions, tested as a table.
 
-viewer reads and exports; editor also writes rows; lead also approves rows, manages concern tags and positions
-and finalises; admin also manages members. Routes ask `require(role, Permission.X)`; templates ask `can`.
+viewer reads and exports; editor also imports drafts and writes rows; lead also approves rows, manages concern
+tags and positions and finalises; admin also manages members. Routes ask `require(role, Permission.X)`; templates
+ask `can`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from comments.models import Role
 class Permission(enum.StrEnum):
     read = "read"
     export = "export"
+    import_drafts = "import_drafts"
     edit_rows = "edit_rows"
     approve_rows = "approve_rows"
     manage_tags = "manage_tags"
@@ -24,7 +26,7 @@ class Permission(enum.StrEnum):
 
 
 _VIEWER = frozenset({Permission.read, Permission.export})
-_EDITOR = _VIEWER | {Permission.edit_rows}
+_EDITOR = _VIEWER | {Permission.import_drafts, Permission.edit_rows}
 _LEAD = _EDITOR | {Permission.approve_rows, Permission.manage_tags, Permission.manage_positions, Permission.finalise}
 _ADMIN = _LEAD | {Permission.manage_members}
 
@@ -36,6 +38,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 _REFUSALS = {
+    Permission.import_drafts: "Viewers cannot import drafts; ask a lead to make you an editor.",
     Permission.edit_rows: "Viewers cannot change the comment table; ask a lead to make you an editor.",
     Permission.approve_rows: "Only a lead can approve rows.",
     Permission.manage_tags: "Only a lead can change the concern tags.",

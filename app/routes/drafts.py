@@ -8,7 +8,7 @@ from starlette.responses import Response
 from app.deps import CurrentActor, SessionDep, SettingsDep
 from app.templating import render
 from app.views import provision_tree
-from comments import positions, queries
+from comments import permissions, positions, queries
 from comments.models import Submission
 from comments.submissions import FONT_NAMES, FONT_SIZES, PAPER_SIZES, SUBMISSION_LANGUAGES
 
@@ -18,11 +18,13 @@ router = APIRouter()
 @router.get("/drafts")
 def list_drafts(request: Request, session: SessionDep, actor: CurrentActor) -> Response:
     drafts = queries.list_drafts(session, team_id=actor.team_id)
-    return render(request, "drafts/index.html", {"drafts": drafts})
+    return render(request, "drafts/index.html", {
+        "drafts": drafts, "can_import": permissions.can(actor.role, permissions.Permission.import_drafts)})
 
 
 @router.get("/drafts/new")
 def new_draft(request: Request, actor: CurrentActor, settings: SettingsDep) -> Response:
+    permissions.require(actor.role, permissions.Permission.import_drafts)
     return render(request, "drafts/new.html", {"settings": settings})
 
 

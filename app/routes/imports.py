@@ -17,7 +17,7 @@ from app.security import check_csrf
 from app.settings import Settings
 from app.templating import is_htmx, render
 from app.views import preview_rows
-from comments import services
+from comments import permissions, services
 from comments.errors import ImportRejected, InvalidInput, NotFound
 from comments.importing.document import PROVISION_KINDS, SourceDocument, SplitResult
 from comments.importing.readers import read_file, read_pasted
@@ -33,6 +33,7 @@ async def start_import(
     request: Request, session: SessionDep, actor: CurrentActor, settings: SettingsDep,
 ) -> Response:
     """Parse the pasted text or the uploaded file and show the preview. Nothing is stored as a draft yet."""
+    permissions.require(actor.role, permissions.Permission.import_drafts)
     form = await _read_import_form(request, settings)
     check_csrf(request, form)
     source = await _source_from_form(form, settings)
@@ -73,6 +74,7 @@ def edit_preview(
     label: Annotated[str | None, Form(max_length=200)] = None,
     heading: Annotated[str | None, Form(max_length=500)] = None,
 ) -> Response:
+    permissions.require(actor.role, permissions.Permission.import_drafts)
     preview = services.get_preview(session, team_id=actor.team_id, preview_id=preview_id)
     if op == "split" and offset is None and before_text:
         offset = _offset_of_words(services.preview_result(preview), index, before_text)
@@ -96,6 +98,7 @@ def confirm_preview(
     issuing_body: Annotated[str, Form(max_length=300)] = "",
     comment_deadline: Annotated[date | None, Form()] = None,
 ) -> Response:
+    permissions.require(actor.role, permissions.Permission.import_drafts)
     preview = services.get_preview(session, team_id=actor.team_id, preview_id=preview_id)
     draft = services.confirm_preview(
         session, preview=preview, title=title, user_id=actor.user_id, jurisdiction=jurisdiction,

@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from comments import services
 from comments.importing.readers import read_pasted
-from comments.models import Draft, ImportPreview, Provision, Team
+from comments.models import Draft, ImportPreview, Membership, Provision, Role, Team
 from tests.fixtures.builders import make_docx, make_pdf, make_xxe_docx, make_zip_bomb_docx
 from tests.samples import SHORT_DRAFT
 
@@ -237,3 +237,20 @@ def test_unknown_pages_are_friendly_404s(client: TestClient) -> None:
         assert response.status_code == 404
         assert "Traceback" not in response.text and "<html" in response.text
     assert client.get("/drafts/not-a-number").status_code == 422
+
+
+def test_a_viewer_cannot_import_a_draft(client: TestClient, csrf_token: str, session: Session, me, team) -> None:
+    preview = _start_import(client, csrf_token, text=SHORT_DRAFT)  # started while still an admin
+    membership = session.exec(select(Membership).where(Membership.user_id == me.id)).one()
+    membership.role = Role.viewer
+    session.add(membership)
+    session.commit()
+    refused = client.post("/imports", data={"csrf_token": csrf_token, "text": SHORT_DRAFT})
+    assert refused.status_code == 403 and "Viewers cannot import drafts" in refused.text
+    assert client.get("/drafts/new").status_code == 403
+    confirm = client.post(f"{preview}/confirm", data={"csrf_token": csrf_token, "title": "Mine"})
+    assert confirm.status_code == 403
+    edit = client.post(f"{preview}/edit", data={"csrf_token": csrf_token, "op": "merge", "index": "1"})
+    assert edit.status_code == 403
+    assert _count(session, Draft) == 0
+    assert 'href="/drafts/new"' not in client.get("/drafts").text

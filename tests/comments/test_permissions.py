@@ -13,8 +13,9 @@ from comments.permissions import Permission, can, require
 P = Permission
 EXPECTED = {
     Role.viewer: {P.read, P.export},
-    Role.editor: {P.read, P.export, P.edit_rows},
-    Role.lead: {P.read, P.export, P.edit_rows, P.approve_rows, P.manage_tags, P.manage_positions, P.finalise},
+    Role.editor: {P.read, P.export, P.import_drafts, P.edit_rows},
+    Role.lead: {P.read, P.export, P.import_drafts, P.edit_rows, P.approve_rows, P.manage_tags, P.manage_positions,
+                P.finalise},
     Role.admin: set(Permission),
 }
 
