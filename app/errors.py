@@ -87,8 +87,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(BodyTooLarge)
     async def body_too_large(request: Request, exc: BodyTooLarge) -> Response:
-        megabytes = exc.limit_bytes / (1024 * 1024)
-        return error_response(request, 413, f"The upload is larger than the {megabytes:.0f} MB limit.")
+        # The body limit has room for the form around the file: name the limit the forms state, not that one.
+        settings = request.app.state.settings
+        megabytes = max(settings.max_upload_mb, settings.max_paste_mb)
+        return error_response(request, 413, f"The upload is larger than the {megabytes:g} MB limit.")
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

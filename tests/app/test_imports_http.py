@@ -178,6 +178,12 @@ def test_upload_over_the_limit_is_413(app, client: TestClient, csrf_token: str, 
     assert response.status_code == 413
     assert "limit" in response.text
     assert _count(session, ImportPreview) == 0
+    # Far over the limit the whole request is refused before it is read: the message names the same limit.
+    app.state.settings.max_upload_mb = 0.01
+    app.state.settings.max_paste_mb = 0.005
+    huge = b"x" * 3 * 1024 * 1024
+    response = client.post("/imports", data={"csrf_token": csrf_token}, files={"file": ("huge.txt", io.BytesIO(huge))})
+    assert response.status_code == 413 and "larger than the 0.01 MB limit" in response.text
 
 
 def test_a_two_megabyte_pasted_regulation_is_accepted(client: TestClient, csrf_token: str) -> None:
