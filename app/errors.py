@@ -94,11 +94,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        problems = []
-        for error in exc.errors():
-            field = ".".join(str(part) for part in error.get("loc", ())[1:]) or "the request"
-            problems.append(f"{field}: {error.get('msg', 'invalid value')}")
-        return error_response(request, 422, "Some values were not valid — " + "; ".join(problems) + ".")
+        return error_response(request, 422, " ".join(validation_sentence(error) for error in exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -109,3 +105,30 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unexpected_error(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(request, 500, "Something went wrong on our side. Nothing was changed; try again.")
+
+
+# How a form field is named to the person who filled it in ("value" is the text of a comment cell).
+_FIELD_NAMES = {"value": "The text", "text": "The pasted text", "opening_text": "The opening paragraphs",
+                "font_size_pt": "The font size", "submission_date": "The date", "comment_deadline": "The deadline"}
+
+
+def validation_sentence(error: dict) -> str:
+    """One refused form value as a sentence a person can act on (never pydantic's wording alone)."""
+    loc = [str(part) for part in error.get("loc", ())[1:]]
+    field = loc[-1] if loc else ""
+    name = _FIELD_NAMES.get(field) or (f"The {field.replace('_', ' ')}" if field else "The request")
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    if kind == "string_too_long":
+        return f"{name} can have at most {ctx.get('max_length', 0):,} characters."
+    if kind == "missing":
+        return f"{name} is missing."
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{name} must be at least {ctx.get('ge', ctx.get('gt'))}."
+    if kind in ("less_than_equal", "less_than"):
+        return f"{name} must be at most {ctx.get('le', ctx.get('lt'))}."
+    if kind.startswith(("int_", "float_")):
+        return f"{name} must be a number."
+    if kind.startswith("date"):
+        return f"{name} must be a date (YYYY-MM-DD)."
+    return f"{name} is not valid: {error.get('msg', 'invalid value')}."

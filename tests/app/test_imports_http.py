@@ -260,3 +260,14 @@ def test_a_viewer_cannot_import_a_draft(client: TestClient, csrf_token: str, ses
     assert edit.status_code == 403
     assert _count(session, Draft) == 0
     assert 'href="/drafts/new"' not in client.get("/drafts").text
+
+
+def test_refused_form_values_are_sentences(client: TestClient, csrf_token: str) -> None:
+    preview = _start_import(client, csrf_token, text=SHORT_DRAFT)
+    confirm = client.post(f"{preview}/confirm", data={
+        "csrf_token": csrf_token, "title": "T" * 501, "comment_deadline": "31/05/2026"})
+    assert confirm.status_code == 422
+    assert "The title can have at most 500 characters. The deadline must be a date (YYYY-MM-DD)." in confirm.text
+    edit = client.post(f"{preview}/edit", data={"csrf_token": csrf_token, "op": "merge", "index": "-1"})
+    assert edit.status_code == 422 and "The index must be at least 0." in edit.text
+    assert "String should" not in confirm.text + edit.text  # no library wording
