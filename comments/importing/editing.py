@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from comments.errors import InvalidInput
 from comments.importing.document import PROVISION_KINDS, ProvisionKind, SplitProvision, SplitResult
-from comments.importing.markers import is_cjk, parse_marker
+from comments.importing.markers import ends_sentence, is_cjk, parse_marker
 from comments.importing.splitter import (
     build_provisions,
     check_numbering,
@@ -34,14 +34,19 @@ __all__ = [
 
 def merge_with_next(result: SplitResult, index: int) -> SplitResult:
     """Append the next provision (with its label) to this one as a new paragraph; this one keeps its
-    kind, number, label and heading."""
+    kind, number, label and heading. A provision that stops mid-sentence ("…review for a") and a
+    paragraph with no marker of its own join into one sentence again: merging undoes a split."""
     count = len(result.provisions)
     if not 0 <= index < count - 1:
         missing = index + 2 if 0 <= index < count else index + 1
         raise InvalidInput(f"There is no provision {missing} to merge with.")
     provisions = _copy(result)
     first, second = provisions[index], provisions[index + 1]
-    first.text = "\n".join(t for t in (first.text, provision_text(second)) if t)
+    rest = provision_text(second)
+    if first.text and rest and _continues_sentence(first.text, second):
+        first.text += ("" if is_cjk(first.text[-1]) or is_cjk(rest[0]) else " ") + rest
+    else:
+        first.text = "\n".join(t for t in (first.text, rest) if t)
     del provisions[index + 1]
     return _finish(result, provisions)
 
@@ -125,6 +130,12 @@ def set_trailing_start(result: SplitResult, index: int) -> SplitResult:
     if after:
         provisions.append(SplitProvision("trailing", _joined(after)))
     return _finish(result, provisions)
+
+
+def _continues_sentence(text: str, following: SplitProvision) -> bool:
+    """Does `following` carry on the sentence `text` stops in? Only an unmarked paragraph can."""
+    unmarked = following.kind == "paragraph" and parse_marker(following.text) is None
+    return unmarked and not ends_sentence(text) and not text.endswith((":", "：", ";", "；"))
 
 
 def provision_text(p: SplitProvision) -> str:

@@ -84,6 +84,19 @@ def test_merge_renumbers_later_paragraphs() -> None:
     ]
 
 
+@pytest.mark.parametrize("text", [
+    "Article 6 Operators shall apply for a national security review where necessary.",
+    "第六条　运营者应当在必要时申请国家安全审查，并配合审查。",
+])
+def test_merge_undoes_a_split_made_mid_sentence(text: str) -> None:
+    result = split_paragraphs([text])
+    body = result.provisions[0].text
+    middle = body.find(" ", len(body) // 2)  # between two words, where a cursor split lands
+    for offset in (body.index("review") if "review" in body else body.index("国家"), middle if middle > 0 else 9):
+        again = merge_with_next(split_at(result, 0, offset), 0)
+        assert again.provisions == result.provisions, offset
+
+
 @pytest.mark.parametrize(("index", "message"), [
     (6, "There is no provision 8 to merge with."),
     (7, "There is no provision 8 to merge with."),
