@@ -114,6 +114,13 @@ _FOOTNOTE_START_RE = re.compile(
 )
 _FOOTNOTE_LINES = 8  # a footnote area holds at most this many lines, or half the page
 
+# The draft mark that ends a title line: "(Draft for Comment)", "(Draft)", "（征求意见稿）", "（草案）".
+_DRAFT_TITLE_END_RE = re.compile(
+    r"[(（](?:(?:Exposure\s+|Public\s+)?Draft(?:\s+for\s+(?:Public\s+)?Comments?)?|征求意见稿|草案|送审稿|修订草案"
+    r"(?:征求意见稿)?)[)）]\s*$",
+    re.IGNORECASE,
+)
+
 _EDGE_LINES = 3  # lines looked at on each page edge for running headers and footers
 _OUTER_LINES = 2  # ... of which these may be a sentence (a disclaimer under a title line, say)
 _LONG_SHARE = 0.65  # a line this share of the typical width or more is "long" (it may wrap)
@@ -593,6 +600,8 @@ def _should_join(
     first = b.text[0]
     if first.isascii() and first.islower():
         return True
+    if _DRAFT_TITLE_END_RE.search(a.text) and not first.islower():
+        return False  # "… Measures (Draft for Comment)" ends the title, whatever width it reaches
     if a.soft_hyphen or a.text.endswith(_CONTINUATION_END) or ends_with_function_word(a.text):
         return True
     if ends_sentence(a.text):

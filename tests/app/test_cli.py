@@ -265,3 +265,12 @@ def test_positions_import_prints_the_readers_warnings_per_file(databases: Databa
         "recommendation column.",
         "[1/1] memo-2019.docx: warning: Row 3 (Article 2) has no comment or recommendation.",
     ]
+
+
+def test_split_into_a_pipe_that_closes_early_stops_quietly(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text("\n\n".join(f"Article {n} Operators shall keep logs number {n}." for n in range(1, 3000)))
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run(f"{sys.executable} -m app.cli split {draft} | head -1", shell=True, capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert done.stdout.startswith("Title:") and done.stderr == ""  # no BrokenPipeError traceback

@@ -446,3 +446,18 @@ def test_main_sample_loses_its_page_furniture() -> None:
     assert warnings == [
         'Removed the running header or footer "Draft for Comment – Unofficial Translation" (on 5 of 6 pages).'
     ]
+
+
+@pytest.mark.parametrize("title", [
+    "Measures for the Security Management of Critical Information Infrastructure Equipment (Draft for Comment)",
+    "关于网络产品和服务安全审查及关键信息基础设施保护的管理办法（征求意见稿）",
+])
+def test_a_title_ending_in_its_draft_mark_is_never_joined_to_the_next_line(title: str) -> None:
+    following = ("The public is invited to submit comments by 30 June 2025 to the Cyberspace Administration."
+                 if title.isascii() else "现向社会公开征求意见。")
+    body = [
+        "Article 1 These Measures are formulated in accordance with the Cybersecurity Law and the Data",
+        "Security Law in order to safeguard national security and the secure and controllable operation",
+        "of critical information infrastructure within the territory of the People's Republic of China.",
+    ]
+    assert paragraphs("\n".join([title, following, *body]), wrapped=True)[:2] == [title, following]
