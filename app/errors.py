@@ -31,7 +31,18 @@ _HTTP_MESSAGES = {
 
 def error_response(request: Request, status_code: int, message: str) -> Response:
     template = "_error.html" if is_htmx(request) else "error.html"
-    return render(request, template, {"message": message, "status_code": status_code}, status_code=status_code)
+    context = {"message": message, "status_code": status_code, "back": _page_before(request)}
+    return render(request, template, context, status_code=status_code)
+
+
+def _page_before(request: Request) -> str | None:
+    """The page a refused form was sent from (this site's only, as a path), for a way back to it."""
+    if request.method == "GET":
+        return None
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/") or referer.path.startswith("//"):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 def install_error_handlers(app: FastAPI) -> None:

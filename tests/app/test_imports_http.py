@@ -271,3 +271,14 @@ def test_refused_form_values_are_sentences(client: TestClient, csrf_token: str) 
     edit = client.post(f"{preview}/edit", data={"csrf_token": csrf_token, "op": "merge", "index": "-1"})
     assert edit.status_code == 422 and "The index must be at least 0." in edit.text
     assert "String should" not in confirm.text + edit.text  # no library wording
+
+
+def test_a_refused_form_offers_the_way_back_to_its_page_on_this_site_only(client: TestClient, csrf_token: str) -> None:
+    refused = client.post("/imports", data={"csrf_token": csrf_token, "text": "   "},
+                          headers={"Referer": "http://testserver/drafts/new?x=1"})
+    assert refused.status_code == 422
+    back = BeautifulSoup(refused.text, "html.parser").find("a", string="Back to the page you were on")
+    assert back is not None and back["href"] == "/drafts/new?x=1"
+    elsewhere = client.post("/imports", data={"csrf_token": csrf_token, "text": "   "},
+                            headers={"Referer": "https://evil.example/drafts/new"})
+    assert "Back to the page you were on" not in elsewhere.text
