@@ -10,11 +10,13 @@ Like every write module, functions flush and never commit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, or_
+from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
 from comments import accounts, anchoring, queries, submissions
@@ -44,14 +46,34 @@ TITLE_WORDS = 12
 
 # --- filling the library ---------------------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What saving a row to the library did: `position` is the row's position; `created` when it is new; `reused`
+    when the row was made from `position` and left unchanged, so nothing was added (the use was recorded)."""
+
+    position: Position
+    created: bool = False
+    reused: bool = False
+
+
 def save_row(session: Session, *, row: CommentRow, submission: Submission, by: int | None) -> Position:
-    """A row of a comment table becomes a position (again: a row saved twice updates its position)."""
+    """A row of a comment table becomes a position (again: a row saved twice updates its position). A row made
+    from a position and left unchanged gives that position back instead of a copy (see save_row_to_library)."""
+    return save_row_to_library(session, row=row, submission=submission, by=by).position
+
+
+def save_row_to_library(session: Session, *, row: CommentRow, submission: Submission, by: int | None) -> Saved:
     if not (row.comment.strip() or row.recommendation.strip()):
         raise InvalidInput("Write a comment or a recommendation before saving the row to the library.")
-    existing = session.exec(
-        select(Position).join(PositionSource, col(PositionSource.position_id) == Position.id)
-        .where(PositionSource.row_id == row.id, Position.status != PositionStatus.merged)
-    ).first()
+    origin = origin_of(session, row=row, team_id=submission.team_id)
+    if origin is not None and unchanged_from(session, row=row, position=origin, submission=submission):
+        _record_use(session, position=origin, row=row, submission=submission)
+        return Saved(origin, reused=True)
+    mine = select(Position).join(PositionSource, col(PositionSource.position_id) == Position.id).where(
+        PositionSource.row_id == row.id, Position.status != PositionStatus.merged)
+    if origin is not None:  # an edited reused row: its own position, never the one it came from
+        mine = mine.where(Position.id != origin.id)
+    existing = session.exec(mine).first()
     spans = session.exec(select(RowSpan.start, RowSpan.end).where(RowSpan.row_id == row.id)
                          .order_by(col(RowSpan.start))).all()
     tag_ids = list(session.exec(select(RowTag.tag_id).where(RowTag.row_id == row.id)).all())
@@ -69,42 +91,103 @@ def save_row(session: Session, *, row: CommentRow, submission: Submission, by: i
     assert position.id is not None
     _set_tags(session, position_id=position.id, tag_ids=tag_ids)
     if existing is None:
-        draft = session.get(Draft, submission.draft_id)
-        session.add(PositionSource(
-            position_id=position.id, draft_title=draft.title if draft else "", label=row.label,
-            submission_title=submission.title, filed_on=submission.submission_date, draft_id=submission.draft_id,
-            submission_id=submission.id, row_id=row.id,
-            regulation_short_name=short_name(draft.title) if draft else None,
-        ))
+        # The source names the row; a row made from a position (row.position_id) thus links back to its origin.
+        session.add(_source_for(session, position_id=position.id, row=row, submission=submission))
         session.flush()
-    return position
+    return Saved(position, created=existing is None)
+
+
+def _source_for(session: Session, *, position_id: int, row: CommentRow, submission: Submission) -> PositionSource:
+    draft = session.get(Draft, submission.draft_id)
+    return PositionSource(
+        position_id=position_id, draft_title=draft.title if draft else "", label=row.label,
+        submission_title=submission.title, filed_on=submission.submission_date, draft_id=submission.draft_id,
+        submission_id=submission.id, row_id=row.id, regulation_short_name=short_name(draft.title) if draft else None,
+    )
+
+
+def _record_use(session: Session, *, position: Position, row: CommentRow, submission: Submission) -> None:
+    """The position was used, unchanged, on this row: it gains the row as a source (once). Its reuse count
+    went up when the row was made from it (use()), so it is not counted again."""
+    assert position.id is not None
+    known = session.exec(select(PositionSource.id).where(PositionSource.position_id == position.id,
+                                                         PositionSource.row_id == row.id)).first()
+    if known is None:
+        session.add(_source_for(session, position_id=position.id, row=row, submission=submission))
+        session.flush()
+
+
+def origin_of(session: Session, *, row: CommentRow, team_id: int) -> Position | None:
+    """The position a row was made from, following merges (a merged position lives on in the one it joined)."""
+    position = session.get(Position, row.position_id) if row.position_id is not None else None
+    if position is None:
+        return None
+    position = _live(session, position)
+    return None if position.team_id != team_id or position.status == PositionStatus.merged else position
+
+
+def unchanged_from(session: Session, *, row: CommentRow, position: Position, submission: Submission) -> bool:
+    """Whether the row still says what the position says: its comment and recommendation as use() wrote them
+    (references adapted) or as the position has them, spacing aside."""
+    draft = session.get(Draft, submission.draft_id)
+    renames = _renames_for(session, position=position, new_label=row.label, draft=draft)
+    return all(
+        _same(typed, adapt(theirs, renames)) or _same(typed, theirs)
+        for typed, theirs in ((row.comment, position.comment), (row.recommendation, position.recommendation))
+    )
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
 
 
 def finalise(session: Session, *, submission: Submission, by: int | None) -> int:
-    """Mark the submission final and put every live row with text into the library. Returns how many."""
+    """Mark the submission final and put every live row with text into the library. Returns how many rows were
+    saved; a row made from a position and left unchanged adds nothing (the position records the use)."""
     rows = session.exec(
         select(CommentRow).where(CommentRow.submission_id == submission.id, col(CommentRow.deleted_at).is_(None),
                                  CommentRow.status != RowStatus.withdrawn)
         .order_by(col(CommentRow.sort_order))
     ).all()
-    saved = 0
+    saved = reused = 0
     for row in rows:
         if row.comment.strip() or row.recommendation.strip():
-            save_row(session, row=row, submission=submission, by=by)
-            saved += 1
+            done = save_row_to_library(session, row=row, submission=submission, by=by)
+            reused += done.reused
+            saved += not done.reused
     submission.finalised_at = utcnow()
     session.add(submission)
     session.flush()
-    accounts.record(session, team_id=submission.team_id, user_id=by, action="submission_finalised",
-                    summary=f"“{submission.title}” finalised: {saved} rows saved to the positions library")
+    summary = f"“{submission.title}” finalised: {saved} rows saved to the positions library"
+    if reused:
+        summary += f", {reused} reused unchanged (already in the library)"
+    accounts.record(session, team_id=submission.team_id, user_id=by, action="submission_finalised", summary=summary)
     return saved
 
 
 @dataclass(frozen=True, slots=True)
 class FileImport:
     filename: str
-    positions: int
+    positions: int  # added to the library
     warnings: list[str]
+    already: int = 0  # rows with text that the library holds already (this file imported before, or the same
+    # provision text, comment and recommendation from elsewhere)
+
+    @property
+    def message(self) -> str:
+        """"2 positions added" / "1 position added, 1 already in the library" / "nothing added: all 2 positions
+        already in the library"."""
+        def count(n: int) -> str:
+            return f"{n} position{'s' if n != 1 else ''}"
+
+        if self.already and not self.positions:
+            return f"nothing added: {'all ' if self.already > 1 else ''}{count(self.already)} already in the library"
+        added = f"{count(self.positions)} added"
+        return f"{added}, {self.already} already in the library" if self.already else added
+
+
+def _key(*texts: str) -> tuple[str, ...]:
+    return tuple(" ".join(text.split()).casefold() for text in texts)
 
 
 def import_table(
@@ -112,17 +195,40 @@ def import_table(
     filed_on: date | None = None,
 ) -> FileImport:
     """Every row of a past Word comment table with a comment or recommendation becomes a position, tagged by
-    the team's watch phrases. The same file imported twice adds nothing the second time."""
+    the team's watch phrases. Nothing is added twice: a row already imported from this file (same file name and
+    title, label and provision text, even if its position was edited or merged since) or whose provision
+    text, comment and recommendation a position holds already is counted as "already in the library"; a
+    position holding it from another file gains this file as a source."""
     phrases = watch_phrases(session, team_id=team_id)
     title = table.title or filename
-    known = set(session.exec(
-        select(Position.provision_text, Position.comment)
-        .join(PositionSource, col(PositionSource.position_id) == Position.id)
-        .where(Position.team_id == team_id, PositionSource.filename == filename)
-    ).all())
-    created = 0
+    stored_name = filename[:255]
+    # This file's rows, as imported before: (label, provision text) -> how many (several rows may share one).
+    from_this_file: Counter[tuple[str, ...]] = Counter(
+        _key(label or "", text) for label, text in session.exec(
+            select(PositionSource.label, Position.provision_text)
+            .join(Position, col(Position.id) == PositionSource.position_id)
+            .where(Position.team_id == team_id, PositionSource.filename == stored_name,
+                   PositionSource.draft_title == title[:500])
+        ).all()
+    )
+    same_text: dict[tuple[str, ...], Position] = {}
+    for position in session.exec(select(Position).where(Position.team_id == team_id)
+                                 .order_by(col(Position.id))).all():
+        same_text.setdefault(_key(position.provision_text, position.comment, position.recommendation), position)
+    created = already = 0
     for row in table.rows:
-        if not (row.comment.strip() or row.recommendation.strip()) or (row.provision_text, row.comment) in known:
+        if not (row.comment.strip() or row.recommendation.strip()):
+            continue
+        mine = _key(row.provision_label or "", row.provision_text)
+        if from_this_file[mine] > 0:
+            from_this_file[mine] -= 1
+            already += 1
+            continue
+        known = same_text.get(_key(row.provision_text, row.comment, row.recommendation))
+        if known is not None:
+            _add_file_source(session, position=_live(session, known), title=title, label=row.provision_label,
+                             filename=stored_name, filed_on=filed_on)
+            already += 1
             continue
         position = Position(
             team_id=team_id, title=_title_for(row.provision_label, row.provision_heading, row.comment or
@@ -134,17 +240,46 @@ def import_table(
         session.add(position)
         session.flush()
         assert position.id is not None
-        session.add(PositionSource(
-            position_id=position.id, draft_title=title, label=row.provision_label, submission_title=title,
-            filed_on=filed_on, filename=filename[:255], regulation_short_name=short_name(title),
-        ))
+        _add_file_source(session, position=position, title=title, label=row.provision_label, filename=stored_name,
+                         filed_on=filed_on)
         flagged = {flag.tag_id for flag in flags_in(row.provision_text, phrases)}
         _set_tags(session, position_id=position.id, tag_ids=sorted(flagged))
+        same_text[_key(row.provision_text, row.comment, row.recommendation)] = position
         created += 1
     session.flush()
-    accounts.record(session, team_id=team_id, user_id=by, action="positions_imported",
-                    summary=f"{created} positions imported from {filename}")
-    return FileImport(filename=filename, positions=created, warnings=list(table.warnings))
+    summary = f"{created} positions imported from {filename}"
+    if already:
+        summary += f" ({already} already in the library)"
+    accounts.record(session, team_id=team_id, user_id=by, action="positions_imported", summary=summary)
+    return FileImport(filename=filename, positions=created, warnings=list(table.warnings), already=already)
+
+
+def _live(session: Session, position: Position) -> Position:
+    """A merged position's text lives on in the one it was merged into."""
+    for _ in range(20):
+        if position.status != PositionStatus.merged or position.merged_into_id is None:
+            break
+        kept = session.get(Position, position.merged_into_id)
+        if kept is None:
+            break
+        position = kept
+    return position
+
+
+def _add_file_source(
+    session: Session, *, position: Position, title: str, label: str | None, filename: str, filed_on: date | None,
+) -> None:
+    assert position.id is not None
+    known = session.exec(select(PositionSource.id).where(
+        PositionSource.position_id == position.id, PositionSource.filename == filename,
+        PositionSource.draft_title == title[:500],
+        col(PositionSource.label).is_(None) if label is None else PositionSource.label == label)).first()
+    if known is None:
+        session.add(PositionSource(
+            position_id=position.id, draft_title=title[:500], label=label, submission_title=title[:500],
+            filed_on=filed_on, filename=filename, regulation_short_name=(short_name(title) or "")[:200] or None,
+        ))
+        session.flush()
 
 
 # --- editing -------------------------------------------------------------------------------------------------
@@ -266,6 +401,18 @@ def search(session: Session, *, team_id: int, query: PositionSearch, limit: int 
     return cards(session, positions)
 
 
+def adapted_from(session: Session, *, position: Position) -> list[Position]:
+    """The positions this one was adapted from: it was saved from a row made from them (row.position_id) and
+    then edited."""
+    origin_ids = session.exec(
+        select(CommentRow.position_id).join(PositionSource, col(PositionSource.row_id) == CommentRow.id)
+        .where(PositionSource.position_id == position.id, col(CommentRow.position_id).is_not(None),
+               CommentRow.position_id != position.id)
+    ).all()
+    ids = sorted({origin_id for origin_id in origin_ids if origin_id is not None})
+    return search_ids(session, team_id=position.team_id, ids=ids)
+
+
 def search_ids(session: Session, *, team_id: int, ids: Sequence[int]) -> list[Position]:
     """The team's positions with these ids, in one query (others' ids are left out)."""
     if not ids:
@@ -377,6 +524,7 @@ class ProvisionSuggestions:
     provision: Provision
     flags: list[Flag] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    text: str = ""  # what was compared: the provision as a row would quote it (with its paragraphs and items)
 
     @property
     def best(self) -> int:
@@ -388,23 +536,29 @@ COMMENTABLE_KINDS = ("chapter", "section", "article", "paragraph", "item")
 
 def suggest(
     session: Session, *, team_id: int, provisions: Sequence[Provision], index: MatchIndex, limit: int = 5,
+    only: Collection[int] | None = None,
 ) -> list[ProvisionSuggestions]:
-    """For each provision: its watch-phrase flags and the ranked positions that resemble it (≥ 50 %)."""
+    """For each provision: its watch-phrase flags and the ranked positions that resemble it (≥ 50 %).
+
+    `provisions` is the whole draft in document order: a provision is compared as a row would quote it, with
+    its paragraphs and items, so the triage list and one provision's suggestions (`only` its id) always show
+    the same percent for the same position."""
     phrases = watch_phrases(session, team_id=team_id)
     quoted = quoted_texts(provisions)
-    wanted = [p for p in provisions if p.kind in COMMENTABLE_KINDS and p.text.strip()]
-    texts = [quoted[i] for i, p in enumerate(provisions) if p.kind in COMMENTABLE_KINDS and p.text.strip()]
-    matches = index.match_many(texts, limit=limit) if len(index) else [[] for _ in wanted]
+    chosen = [(p, quoted[i]) for i, p in enumerate(provisions)
+              if p.kind in COMMENTABLE_KINDS and p.text.strip() and (only is None or p.id in only)]
+    texts = [text for _, text in chosen]
+    matches = index.match_many(texts, limit=limit) if len(index) else [[] for _ in chosen]
     ids = sorted({m.key for found in matches for m in found})
     by_id = {p.id: p for p in search_ids(session, team_id=team_id, ids=ids)}
     tag_names = {card.position.id: card.tags for card in cards(session, list(by_id.values()))}
     results = []
-    for provision, found in zip(wanted, matches, strict=True):
+    for (provision, text), found in zip(chosen, matches, strict=True):
         suggestions = [
             Suggestion(by_id[m.key], m.percent, m.band or "", tag_names.get(m.key, []))
             for m in found if m.key in by_id
         ]
-        results.append(ProvisionSuggestions(provision, flags_in(provision.text, phrases), suggestions))
+        results.append(ProvisionSuggestions(provision, flags_in(provision.text, phrases), suggestions, text))
     return results
 
 
@@ -433,13 +587,8 @@ def use(
     if position.status != PositionStatus.active:
         raise InvalidInput("This position is retired or merged; it cannot be reused.")
     row = submissions.add_row(session, submission=submission, provision_id=provision_id, user_id=by)
-    draft = session.get(Draft, submission.draft_id)
-    source = session.exec(select(PositionSource).where(PositionSource.position_id == position.id)
-                          .order_by(col(PositionSource.id))).first()
-    renames = reference_renames(
-        old_label=position.provision_label or (source.label if source else None), new_label=row.label,
-        old_names=_names_of(source), new_names=[short_name(draft.title), draft.title] if draft else [],
-    )
+    renames = _renames_for(session, position=position, new_label=row.label,
+                           draft=session.get(Draft, submission.draft_id))
     for name, text in (("comment", position.comment), ("recommendation", position.recommendation)):
         if text:
             submissions.update_row_text(session, row=row, field=name, value=adapt(text, renames), by=by)
@@ -450,44 +599,103 @@ def use(
     if tag_ids:
         submissions.set_row_tags(session, row=row, team_id=submission.team_id, tag_ids=tag_ids, by=by)
     row.position_id = position.id
-    position.reuse_count += 1
-    position.last_reused_at = utcnow()
-    session.add_all([row, position])
-    session.flush()
+    session.add(row)
+    count_reuse(session, position=position)
     return row
 
 
+def count_reuse(session: Session, *, position: Position) -> None:
+    """One more reuse, counted in the UPDATE itself so that two people reusing at once both count."""
+    now = utcnow()
+    session.flush()
+    session.execute(
+        sql_update(Position).where(col(Position.id) == position.id)
+        .values(reuse_count=col(Position.reuse_count) + 1, last_reused_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(position, ["reuse_count", "last_reused_at"])
+
+
+def _renames_for(
+    session: Session, *, position: Position, new_label: str | None, draft: Draft | None,
+) -> list[tuple[str, str]]:
+    """What use() replaces in a position's text for a row on `new_label` of `draft`: the article label and the
+    old regulation's names."""
+    source = session.exec(select(PositionSource).where(PositionSource.position_id == position.id)
+                          .order_by(col(PositionSource.id))).first()
+    return reference_renames(
+        old_label=position.provision_label or (source.label if source else None), new_label=new_label,
+        old_names=_names_of(source), new_names=[short_name(draft.title), draft.title] if draft else [],
+    )
+
+
 def _names_of(source: PositionSource | None) -> list[str]:
+    """The old regulation's names a position's text may use. The short name is derived again from the title:
+    one stored by an older version may still carry a "Comments of … on the" prefix."""
     if source is None:
         return []
-    return [name for name in (source.regulation_short_name, source.draft_title) if name]
+    names = (source.regulation_short_name, short_name(source.draft_title), source.draft_title)
+    return list(dict.fromkeys(name for name in names if name))
 
 
 _SHORT_NAME_NOISE = re.compile(
-    r"\s*[(（][^)）]*(?:draft|comment|征求意见)[^)）]*[)）]\s*|^\s*(?:the\s+)?draft\s+|^\s*notice\s+on\s+",
+    r"\s*[(（][^)）]*(?:draft|comment|征求意见)[^)）]*[)）]\s*|^\s*(?:the\s+)?draft\s+|^\s*notice\s+on\s+(?:the\s+)?",
     re.IGNORECASE,
+)
+# What a past submission's title puts before the regulation's name: "Comments of X on (the)", "Joint comments by X
+# regarding", "Submission by X to the CAC on", "Response of X to the consultation on", "X's comments on (the)".
+_COMMENT_WORDS = (r"(?:joint\s+|further\s+|written\s+|supplementary\s+)?"
+                  r"(?:comments?|submissions?|responses?|feedback|observations|views|input|remarks|recommendations?)"
+                  r"(?:\s+and\s+(?:comments?|recommendations?|suggestions?|proposals?))?")
+_ABOUT = r"(?:on|regarding|concerning|about|to\s+the\s+(?:public\s+)?consultation\s+on)"
+_COMMENTS_PREFIX = re.compile(
+    rf"^\s*(?:{_COMMENT_WORDS}\s+(?:(?:of|by|from)\s+.+?\s+)?{_ABOUT}"
+    rf"|.+?['’]s?\s+{_COMMENT_WORDS}\s+{_ABOUT})\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+_QUOTED_NAME = re.compile(r"[《“\"](.+)[》”\"]")  # 关于《网络安全审查办法》的意见, Comments on “Data Measures”
+# 关于…的意见 / 对…的修改意见 / 关于…的意见和建议: comments on the regulation in between. A bare 关于…的意见 is often
+# a regulation itself (关于加强…的意见, "Opinions on ..."), so without 《》 it needs a comment-like ending or the
+# draft-for-comment mark inside.
+_CHINESE_COMMENTS = re.compile(
+    r"^.{0,60}?(?:关于|对于|对|就)(?P<name>.+?)(?:(?:提出)?的|之)(?P<kind>修改|反馈|评论|书面)?(?:意见|建议)"
+    r"(?:和建议|及建议|与建议|建议)?(?:书|稿)?\s*$"
 )
 
 
 def short_name(title: str | None) -> str | None:
-    """"Cybersecurity Review Measures (Draft for Comment)" -> "Cybersecurity Review Measures"."""
+    """The regulation's name in a draft's or a past submission's title: "Cybersecurity Review Measures (Draft for
+    Comment)" -> "Cybersecurity Review Measures"; "Comments of the Example Association on the Measures for
+    Security Review of Network Products and Services" -> "Measures for Security Review of Network Products and
+    Services"; "关于《网络安全审查办法（征求意见稿）》的意见" -> "网络安全审查办法"."""
     if not title:
         return None
-    name = " ".join(_SHORT_NAME_NOISE.sub(" ", title).split())
+    name = " ".join(title.split())
+    chinese = _CHINESE_COMMENTS.match(name)
+    if chinese and ("《" in name or chinese.group("kind") or "征求意见" in chinese.group("name")):
+        name = chinese.group("name")
+    else:
+        name = _COMMENTS_PREFIX.sub("", name, count=1)
+    quoted = _QUOTED_NAME.search(name)
+    if quoted and (quoted.start() == 0 or name.startswith(("关于", "对"))):
+        name = quoted.group(1)
+    name = " ".join(_SHORT_NAME_NOISE.sub(" ", name).split()).strip(" 《》“”\"'.,:;")
     return name or None
 
 
 def reference_renames(
     *, old_label: str | None, new_label: str | None, old_names: Sequence[str], new_names: Sequence[str | None],
 ) -> list[tuple[str, str]]:
-    """The (old, new) text pairs to replace: the article label, then the regulation's names, longest first."""
+    """The (old, new) text pairs to replace: the article label, then the regulation's names, longest first. A
+    regulation's name becomes the new short name (`new_names[0]`); an old full title ("… (Draft for Comment)")
+    the new full title (`new_names[-1]`)."""
     renames: list[tuple[str, str]] = []
     if old_label and new_label and old_label != new_label:
         renames.append((old_label, new_label))
     news = [name for name in new_names if name]
     if news:
         for old in sorted({name for name in old_names if name}, key=len, reverse=True):
-            new = news[0] if len(old) <= len(news[0]) or len(news) == 1 else news[-1]
+            new = news[0] if short_name(old) == old else news[-1]
             if old != new:
                 renames.append((old, new))
     return renames

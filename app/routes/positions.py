@@ -98,8 +98,7 @@ def _import_one(session: Session, actor: Actor, settings: Settings, upload: Uplo
         session.rollback()
         return {"name": name, "ok": False, "message": exc.message}
     sha = hashlib.sha256(data).hexdigest()[:12]
-    added = f"{done.positions} position{'s' if done.positions != 1 else ''} added"
-    return {"name": name, "ok": True, "message": added, "warnings": done.warnings, "sha": sha}
+    return {"name": name, "ok": True, "message": done.message, "warnings": done.warnings, "sha": sha}
 
 
 @router.get("/positions/{position_id}")
@@ -117,7 +116,7 @@ def show_position(
     tags = queries.team_tags(session, team_id=actor.team_id)
     tag_ids = {t.id for t in tags if t.name in card.tags}
     return render(request, "positions/show.html", {
-        "card": card, "similar": similar, "tags": tags,
+        "card": card, "similar": similar, "tags": tags, "origins": positions.adapted_from(session, position=position),
         "tag_ids": tag_ids, "segments": _segments(position.provision_text, position.spans),
         "can_manage": permissions.can(actor.role, permissions.Permission.manage_positions),
     })
@@ -165,10 +164,11 @@ def merge_position(
 @router.post("/rows/{row_id}/save-to-library", dependencies=[CsrfProtected])
 def save_row_to_library(request: Request, loaded: EditableRow, session: SessionDep, actor: CurrentActor) -> Response:
     permissions.require(actor.role, permissions.Permission.manage_positions)
-    position = positions.save_row(session, row=loaded.row, submission=loaded.submission, by=actor.user_id)
+    saved = positions.save_row_to_library(session, row=loaded.row, submission=loaded.submission, by=actor.user_id)
+    position = saved.position
     session.commit()
     if is_htmx(request):
-        return render(request, "positions/_saved.html", {"position": position})
+        return render(request, "positions/_saved.html", {"position": position, "reused": saved.reused})
     return RedirectResponse(f"/positions/{position.id}", status_code=303)
 
 
@@ -239,10 +239,9 @@ def provision_suggestions(
 ) -> Response:
     """The ranked positions for one provision, each with the word diff from its old provision text."""
     provision = _provision_of(session, submission, provision_id)
-    index = cache.index_for(session, team_id=actor.team_id)
-    item = positions.suggest(session, team_id=actor.team_id, provisions=[provision], index=index)
-    item = item[0] if item else positions.ProvisionSuggestions(provision)
-    diffs = {s.position.id: word_diff(s.position.provision_text, provision.text) for s in item.suggestions}
+    found = _suggestions(session, actor, cache, submission, only={provision_id})
+    item = found[0] if found else positions.ProvisionSuggestions(provision, text=provision.text)
+    diffs = {s.position.id: word_diff(s.position.provision_text, item.text) for s in item.suggestions}
     context = {
         "submission": submission, "item": item, "diffs": diffs,
         "used": queries.positions_used(session, submission_id=submission.id or 0),
@@ -264,7 +263,7 @@ def use_position(
                         by=actor.user_id)
     session.commit()
     if is_htmx(request):
-        return render(request, "positions/_used.html", {"submission": submission, "row": row})
+        return render(request, "positions/_used.html", {"submission": submission, "row": row, "position": position})
     return RedirectResponse(f"/submissions/{submission.id}#row-{row.id}", status_code=303)
 
 
@@ -291,12 +290,13 @@ def use_all_high_matches(
 
 
 def _suggestions(
-    session: Session, actor: Actor, cache: MatchIndexCache, submission: Submission,
+    session: Session, actor: Actor, cache: MatchIndexCache, submission: Submission, only: set[int] | None = None,
 ) -> list[positions.ProvisionSuggestions]:
+    """The one way both the triage list and a provision's "compare and use" get their matches and percents."""
     draft = queries.get_draft(session, team_id=actor.team_id, draft_id=submission.draft_id)
     index = cache.index_for(session, team_id=actor.team_id)
     return positions.suggest(session, team_id=actor.team_id, provisions=queries.provisions_of(session, draft=draft),
-                             index=index)
+                             index=index, only=only)
 
 
 def _provision_of(session: Session, submission: Submission, provision_id: int) -> Provision:

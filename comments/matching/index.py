@@ -42,8 +42,8 @@ class Calibration:
 
 
 CALIBRATION = {
-    Mode.lexical: Calibration(at_50=0.38, at_75=0.463),
-    Mode.semantic: Calibration(at_50=0.474, at_75=0.524),
+    Mode.lexical: Calibration(at_50=0.36, at_75=0.449),
+    Mode.semantic: Calibration(at_50=0.462, at_75=0.512),
 }
 
 
@@ -141,23 +141,25 @@ class MatchIndex:
             if semantic is not None:
                 candidates.update(_top(semantic[row], CANDIDATES))
             query = _Entry.of(prepared_query)
-            found: list[Match] = []
+            scored: list[tuple[float, Match]] = []
             if not query.normal:  # a blank provision (an empty heading) resembles nothing
-                results.append(found)
+                results.append([])
                 continue
             for column in candidates:
                 meaning = None if semantic is None else float(semantic[row, column])
-                percent = self._percent(query, self._entries[column], float(lexical[row, column]), meaning)
+                exact = self._percent(query, self._entries[column], float(lexical[row, column]), meaning)
+                percent = math.floor(exact)
                 if percent >= floor:
-                    found.append(Match(self._keys[column], percent, band(percent)))
-            found.sort(key=lambda m: (-m.percent, m.key))
-            results.append(found[:limit])
+                    scored.append((exact, Match(self._keys[column], percent, band(percent))))
+            # Equal percents: the higher unrounded score first (a tie-breaker, never a different percent).
+            scored.sort(key=lambda pair: (-pair[1].percent, -pair[0], pair[1].key))
+            results.append([match for _, match in scored[:limit]])
         return results
 
-    def _percent(self, query: _Entry, entry: _Entry, cosine: float, meaning: float | None) -> int:
+    def _percent(self, query: _Entry, entry: _Entry, cosine: float, meaning: float | None) -> float:
         if query.normal == entry.normal:
-            return 100
-        words = fuzz.token_set_ratio(query.canon, entry.canon) / 100
+            return 100.0
+        words = word_overlap(query.canon, entry.canon)
         if meaning is not None and not (query.chinese or entry.chinese):
             # MiniLM knows no Chinese; for Chinese both modes use the lexical score and scale.
             score, scale = (cosine + words + meaning) / 3, CALIBRATION[Mode.semantic]
@@ -167,7 +169,15 @@ class MatchIndex:
         edits = fuzz.ratio(query.body, entry.body)
         if edits >= 85:  # textually close: the classic fuzzy-match percent applies
             percent = max(percent, min(edits, 99.0))
-        return math.floor(percent)
+        return percent
+
+
+def word_overlap(query: str, entry: str) -> float:
+    """How much two provisions' canonical words have in common (0-1). token_set_ratio alone is 1 when one text's
+    words are all in the other: a long article (a definitions list, say) then "resembles" every short provision
+    whose few words it happens to use. token_sort_ratio compares the whole of both, so the mean of the two still
+    rewards shared wording but not mere containment."""
+    return (fuzz.token_set_ratio(query, entry) + fuzz.token_sort_ratio(query, entry)) / 200
 
 
 def _top(scores: np.ndarray, count: int) -> np.ndarray:

@@ -57,10 +57,27 @@ _STOP = (
     "that these those which who whom from into any all other relevant accordance according law laws"
 )
 STOPWORDS = frozenset(_STOP.split())
-LABEL = re.compile(
-    r"^\s*(?:(?:article|art\.?|section|clause)\s+(?:\d+|[ivxlc]+)\b[.:]?|第[一二三四五六七八九十百零〇\d]+条)\s*",
-    re.IGNORECASE,
+_CN_NUMBER = "一二三四五六七八九十百千零〇两"
+# A provision's own number, and the markers of its paragraphs and items, at the start of a line of the raw text:
+# "Article 35:", "Art. 6 bis", "Section 4.1", "第三十五条", "第四条之一", "4.1", "1.", "(1)", "（一）", "一、", "a)",
+# "(iv)". Articles are renumbered between drafts, and two unrelated provisions share numbers all the time, so
+# neither the number nor the word "Article" may make two texts look alike.
+LINE_LABEL = re.compile(
+    r"^[ \t\u3000]*(?:"
+    r"(?:article|art\.?|section|sect?\.|clause|paragraph|para\.?|item|rule|chapter|part)[ \t]+"
+    r"(?:\d+(?:\.\d+)*|[ivxlc]+\b|[a-z]\b)(?:[ \t]*(?:bis|ter|quater)\b)?[.:：]?"
+    rf"|第[ \t]*[{_CN_NUMBER}\d]+[ \t]*[条款项章节编](?:之[{_CN_NUMBER}\d]+)?[：:]?"
+    r"|\d+(?:\.\d+)+\b\.?|\d{1,3}[.)、．]"
+    rf"|[(（][ \t]*(?:\d{{1,3}}|[{_CN_NUMBER}]+|[a-z]|[ivxlc]+)[ \t]*[)）]"
+    rf"|[{_CN_NUMBER}]+[、．]|(?:[a-z]|[ivxlc]+)\)"
+    r")[ \t\u3000]*",
+    re.IGNORECASE | re.MULTILINE,
 )
+# References to other provisions inside the text ("under Article 35", "第三十五条规定", "paragraph 2 of this
+# Article"): the words name a place in a law, not what the provision says.
+_CN_REFERENCE = re.compile(rf"第[{_CN_NUMBER}\d]+[条款项章节](?:之[{_CN_NUMBER}\d]+)?|[(（][{_CN_NUMBER}]+[)）]")
+LABEL_WORDS = frozenset({"article", "articles", "art", "paragraph", "paragraphs", "para", "item", "items", "clause",
+                         "clauses", "subparagraph", "chapter", "section", "bis", "ter", "preceding"})
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"[a-z0-9]+")
 NOT_WORD = re.compile(r"[\W_]+")  # punctuation, symbols, spaces
@@ -74,9 +91,11 @@ def normalise(text: str) -> str:
     return " ".join(NOT_WORD.sub(" ", text).split())
 
 
-def strip_label(text: str) -> str:
-    """Drop a leading "Article 35:" / "第三十五条": articles are renumbered between drafts."""
-    return LABEL.sub("", text, count=1)
+def strip_labels(text: str) -> str:
+    """Drop the provision's number and its items' markers from the start of each line of the raw text
+    ("Article 35:", "第三十五条", "(1)", "（一）", "a)"): articles are renumbered between drafts, and a shared
+    number says nothing about what two provisions say."""
+    return LINE_LABEL.sub("", text)
 
 
 def is_chinese(text: str) -> bool:
@@ -101,7 +120,7 @@ def terms(body: str) -> list[str]:
     out = []
     for word in WORD.findall(_PHRASE.sub(lambda m: PHRASES[m.group(1)], body)):
         word = WORDS.get(word, word)
-        if word not in STOPWORDS and not word.isdigit():
+        if word not in STOPWORDS and word not in LABEL_WORDS and not word.isdigit() and len(word) > 1:
             out.append(stem(word))
     return out
 
@@ -111,7 +130,7 @@ class Prepared:
     """One provision as the matcher sees it."""
 
     normal: str  # normalise(text): equal means identical (100 %)
-    body: str  # the same without its article label: what edit distance compares
+    body: str  # the same without its article number and item markers: what edit distance compares
     chinese: bool
     canon: str  # canonical stems (English) or bare characters (Chinese): what word overlap compares
     features: list[str]  # what TF-IDF counts: stems and stem pairs, or 1-3 character grams
@@ -119,9 +138,9 @@ class Prepared:
 
 def prepare(text: str) -> Prepared:
     normal = normalise(text)
-    body = strip_label(normal)
+    body = normalise(strip_labels(text))
     if is_chinese(body):
-        chars = "".join(CJK.findall(body))
+        chars = "".join(CJK.findall(normalise(_CN_REFERENCE.sub(" ", strip_labels(text)))))
         grams = [chars[i:i + n] for n in (1, 2, 3) for i in range(len(chars) - n + 1)]
         return Prepared(normal, body, True, chars, grams)
     words = terms(body)

@@ -71,8 +71,13 @@ def test_import_several_files_reports_each_and_a_bad_one_does_not_stop_the_other
     assert "not a Word (.docx) file" in items[1] and items[2].startswith("broken.docx")
     assert len(session.exec(select(Position)).all()) == 2
     again = upload(client, csrf_token, ("review.docx", PAST_MEMO))
-    assert "0 positions added" in again.text  # the same file twice adds nothing
-    assert "2 positions imported from review.docx" in client.get("/team/audit").text
+    assert "nothing added: all 2 positions already in the library" in again.text  # the same file twice adds nothing
+    renamed = upload(client, csrf_token, ("review (1).docx", PAST_MEMO))  # the same file under another name
+    assert "nothing added: all 2 positions already in the library" in renamed.text
+    assert len(session.exec(select(Position)).all()) == 2
+    audit = client.get("/team/audit").text
+    assert "2 positions imported from review.docx" in audit
+    assert "0 positions imported from review.docx (2 already in the library)" in audit
 
 
 def test_library_page_searches_by_words_tag_and_source(client: TestClient, library, session: Session, team) -> None:
@@ -223,3 +228,100 @@ def test_a_viewer_sees_no_use_buttons(app: FastAPI, session: Session, team: Team
         fragment = viewer.get(f"/submissions/{submission.id}/suggestions/{provision(session, draft, 'Article 4').id}",
                               headers=HX).text
         assert "Use this position" not in fragment
+
+
+ITEMS_DRAFT = """Network Product Measures (Draft for Comment)
+
+Article 1 These Measures are formulated to protect network security.
+
+Article 4 Operators that purchase network products shall ensure that the products are secure and controllable:
+(1) they contain no hidden functions or back doors;
+(2) they are not used to illegally obtain user data;
+(3) their supply is not interrupted for non-technical reasons.
+
+Article 7 These Measures take effect on 1 June.
+"""
+
+ITEMS_MEMO = make_blocks_docx(
+    "**Comments on the Draft Cybersecurity Review Measures**",
+    table_xml(
+        ["**Text of Draft Measure**", "**Comment**", "**Recommendation**"],
+        ["**Article 10**\nOperators purchasing network products shall ensure that they are secure and controllable:"
+         "\n(1) they contain no hidden functions or back doors;\n(2) they are not used to illegally obtain user data;"
+         "\n(3) their supply is not interrupted for reasons other than technical ones.",
+         "“Secure and controllable” is undefined.", "Delete it from Article 10."],
+    ),
+)
+
+
+def test_the_triage_list_and_compare_and_use_show_the_same_percent(
+    client: TestClient, csrf_token: str, session: Session, team,
+) -> None:
+    """An article with items is compared as a row would quote it, on both pages (the compare view once compared
+    only its first sentence and showed another percent)."""
+    assert "1 position added" in upload(client, csrf_token, ("items.docx", ITEMS_MEMO)).text
+    draft = make_draft(session, team_id=team.id, text=ITEMS_DRAFT, title="Network Product Measures")
+    submission = make_submission(session, draft)
+    session.commit()
+    article4 = provision(session, draft, "Article 4")
+    page = BeautifulSoup(client.get(f"/submissions/{submission.id}/triage").text, "html.parser")
+    listed = page.select_one(f"#provision-{article4.id} .match").get_text(" ", strip=True)
+    for url, headers in [(f"/submissions/{submission.id}/suggestions/{article4.id}", HX),
+                         (f"/submissions/{submission.id}/suggestions/{article4.id}", {})]:
+        compared = BeautifulSoup(client.get(url, headers=headers).text, "html.parser")
+        assert compared.select_one(".suggestion .match").get_text(" ", strip=True) == listed
+    assert int(listed.split("%")[0]) >= 85, listed
+    diff = compared.select_one(".diff")
+    assert "hidden functions" in diff.get_text() and not diff.select("del:-soup-contains('hidden')")  # items kept
+
+
+def test_using_a_position_counts_and_shows_the_reuse(
+    client: TestClient, csrf_token: str, session: Session, team, library,
+) -> None:
+    draft = make_draft(session, team_id=team.id, text=NEW_DRAFT, title="Network Product Measures")
+    submission = make_submission(session, draft)
+    session.commit()
+    article4, position = provision(session, draft, "Article 4"), library[0]
+    triage = client.get(f"/submissions/{submission.id}/triage").text
+    assert "reused 0 times" in BeautifulSoup(triage, "html.parser").select_one(f"#provision-{article4.id}").text
+    used = post(client, csrf_token, f"/submissions/{submission.id}/use-position",
+                {"position_id": str(position.id), "provision_id": str(article4.id)}, htmx=True)
+    assert "reused 1 time." in used.text
+    session.expire_all()
+    assert session.get(Position, position.id).reuse_count == 1
+    assert "reused 1 time," in BeautifulSoup(client.get("/positions").text, "html.parser").select_one(
+        f"#position-{position.id}").get_text()
+    assert "Reused 1 time, last on" in client.get(f"/positions/{position.id}").text
+    again = BeautifulSoup(client.get(f"/submissions/{submission.id}/triage").text, "html.parser")
+    assert "reused 1 time" in again.select_one(f"#provision-{article4.id}").get_text()
+    fragment = client.get(f"/submissions/{submission.id}/suggestions/{article4.id}", headers=HX).text
+    assert "reused 1 time" in fragment
+
+
+def test_finalising_keeps_reused_rows_out_unless_edited(
+    client: TestClient, csrf_token: str, session: Session, team, library,
+) -> None:
+    draft = make_draft(session, team_id=team.id, text=NEW_DRAFT, title="Network Product Measures")
+    submission = make_submission(session, draft, title="Comments 2026")
+    session.commit()
+    unchanged, edited = library
+    for position, label in [(unchanged, "Article 4"), (edited, "Article 1")]:
+        post(client, csrf_token, f"/submissions/{submission.id}/use-position",
+             {"position_id": str(position.id), "provision_id": str(provision(session, draft, label).id)})
+    rows = {r.position_id: r for r in session.exec(select(CommentRow).where(
+        CommentRow.submission_id == submission.id)).all()}
+    submissions.update_row_text(session, row=rows[edited.id], field="comment", value="Our view has changed.")
+    session.commit()
+    saved = post(client, csrf_token, f"/rows/{rows[unchanged.id].id}/save-to-library", htmx=True)
+    assert "Already in the library" in saved.text
+    finalised = post(client, csrf_token, f"/submissions/{submission.id}/finalise")
+    assert "Finalised: 1 row saved" in finalised.text
+    assert post(client, csrf_token, f"/submissions/{submission.id}/finalise").status_code == 200  # twice: no more
+    session.expire_all()
+    everything = session.exec(select(Position).order_by(Position.id)).all()
+    assert len(everything) == 3  # 2 + the edited row; the unchanged one is not copied
+    new = everything[-1]
+    assert new.comment == "Our view has changed."
+    assert f'href="/positions/{edited.id}"' in client.get(f"/positions/{new.id}").text.split("<h3>Sources")[0]
+    assert "Comments 2026" in client.get(f"/positions/{unchanged.id}").text  # the use is recorded as a source
+    assert session.get(Position, unchanged.id).reuse_count == 1  # counted once, when used

@@ -234,3 +234,97 @@ def test_short_names_and_proposed_underlines() -> None:
     spans = [[old.index("secure"), old.index("secure") + len("secure and controllable")]]
     assert positions.proposed_underlines(old, spans, "Products must be Secure and\ncontrollable.") == [(17, 40)]
     assert positions.proposed_underlines(old, spans, "Nothing alike here.") == []
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Comments of the Example Association on the Measures for Security Review of Network Products and Services",
+     "Measures for Security Review of Network Products and Services"),
+    ("Comments on the Draft Cybersecurity Review Measures", "Cybersecurity Review Measures"),
+    ("Joint Comments and Recommendations of A, B and C on the Data Export Measures (Draft for Comment)",
+     "Data Export Measures"),
+    ("Submission by the Example Chamber to the Cyberspace Administration of China on the Draft Data Security "
+     "Measures", "Data Security Measures"),
+    ("Example Association's comments on the Personal Information Export Measures",
+     "Personal Information Export Measures"),
+    ("Example Association’s Comments on “Cybersecurity Review Measures”", "Cybersecurity Review Measures"),
+    ("Response of X to the consultation on the Data Export Measures", "Data Export Measures"),
+    ("关于《网络安全审查办法（征求意见稿）》的意见", "网络安全审查办法"),
+    ("中国某协会关于网络安全审查办法（征求意见稿）的意见", "网络安全审查办法"),
+    ("对《数据出境安全评估办法》的修改意见", "数据出境安全评估办法"),
+    # regulation titles are left alone, also those that name comments or opinions
+    ("关于加强网络安全工作的指导意见", "关于加强网络安全工作的指导意见"),
+    ("Measures on the Administration of Data", "Measures on the Administration of Data"),
+    ("Opinions on Strengthening Cybersecurity", "Opinions on Strengthening Cybersecurity"),
+    ("Provisions on Comments Handling", "Provisions on Comments Handling"),
+    ("Notice on the Measures for Data Export", "Measures for Data Export"),
+])
+def test_short_name_strips_what_a_submission_title_puts_around_the_regulation(title: str, expected: str) -> None:
+    assert positions.short_name(title) == expected
+
+
+def test_using_a_position_from_a_past_file_puts_the_new_regulation_name(session: Session, team: Team) -> None:
+    old_name = "Measures for Security Review of Network Products and Services"
+    text = "Operators shall ensure that products are secure and controllable."
+    table = CommentTable(title=f"Comments of the Example Association on the {old_name}", paragraphs_before=(),
+                         warnings=(), rows=(ImportedRow(
+                             provision_label="Article 2", provision_heading=None, provision_text=text,
+                             comment=f"Article 2 of the {old_name} does not define “secure and controllable”.",
+                             recommendation=f"Delete it from the {old_name}.", spans=()),))
+    positions.import_table(session, team_id=team.id, table=table, filename="review.docx", by=None)
+    position = session.exec(select(Position)).one()
+    new = make_draft(session, team_id=team.id, text=NEW_DRAFT, title="Network Product Security Measures (Draft)")
+    row = positions.use(session, position=position, submission=make_submission(session, new),
+                        provision_id=provision(session, new, "Article 5").id, by=None)
+    assert row.comment == ("Article 5 of the Network Product Security Measures does not define “secure and "
+                           "controllable”.")
+    assert row.recommendation == "Delete it from the Network Product Security Measures."
+
+
+def test_finalising_records_an_unchanged_reused_row_and_links_an_edited_one(session: Session, team: Team) -> None:
+    row, submission = commented_row(session, team)
+    origin = positions.save_row(session, row=row, submission=submission, by=None)
+    new = make_draft(session, team_id=team.id, text=NEW_DRAFT, title="Network Product Security Measures (Draft)")
+    table = make_submission(session, new, title="Comments of 2026")
+    kept = positions.use(session, position=origin, submission=table,
+                         provision_id=provision(session, new, "Article 5").id, by=None)
+    changed = positions.use(session, position=origin, submission=table,
+                            provision_id=provision(session, new, "Article 1").id, by=None)
+    submissions.update_row_text(session, row=changed, field="recommendation", value="Define the term instead.")
+    assert origin.reuse_count == 2
+    assert positions.finalise(session, submission=table, by=None) == 1  # only the edited row is saved
+    assert positions.finalise(session, submission=table, by=None) == 1  # again: updated, not doubled
+    everything = session.exec(select(Position).order_by(Position.id)).all()
+    assert len(everything) == 2 and origin.reuse_count == 2  # the use was counted once, when the row was made
+    copy = everything[-1]
+    assert copy.recommendation == "Define the term instead." and copy.id != origin.id
+    assert positions.adapted_from(session, position=copy) == [origin]
+    uses = session.exec(select(PositionSource).where(PositionSource.position_id == origin.id,
+                                                     PositionSource.row_id == kept.id)).all()
+    assert len(uses) == 1 and uses[0].submission_title == "Comments of 2026"  # the use, recorded once
+    saved = positions.save_row_to_library(session, row=kept, submission=table, by=None)
+    assert saved.reused and saved.position.id == origin.id
+    other = make_submission(session, new, title="Second table")  # merged since: the row's origin lives on
+    again = positions.use(session, position=origin, submission=other,
+                          provision_id=provision(session, new, "Article 5").id, by=None)
+    positions.merge(session, keep=copy, other=origin)
+    assert positions.finalise(session, submission=other, by=None) == 1  # differs from the kept position: saved
+    assert positions.origin_of(session, row=again, team_id=team.id) == copy
+
+
+def test_reimporting_adds_nothing_even_after_edits_merges_or_a_new_file_name(session: Session, team: Team) -> None:
+    first = positions.import_table(session, team_id=team.id, table=past_table(), filename="data.docx", by=None)
+    assert (first.positions, first.already, first.message) == (1, 0, "1 position added")
+    position = session.exec(select(Position)).one()
+    positions.update(session, position=position, title="Localisation", comment="Edited in the library.",
+                     recommendation="", tag_ids=[])
+    again = positions.import_table(session, team_id=team.id, table=past_table(), filename="data.docx", by=None)
+    assert (again.positions, again.already) == (0, 1)
+    assert again.message == "nothing added: 1 position already in the library"
+    positions.update(session, position=position, title="Localisation", comment="Localisation raises costs.",
+                     recommendation="Allow transfers.", tag_ids=[])
+    renamed = positions.import_table(session, team_id=team.id, table=past_table(), filename="data (copy).docx",
+                                     by=None)
+    assert (renamed.positions, renamed.already) == (0, 1)  # the same content: its file becomes a source
+    assert sorted(s.filename for s in positions.cards(session, [position])[0].sources) == [
+        "data (copy).docx", "data.docx"]
+    assert len(session.exec(select(Position)).all()) == 1
