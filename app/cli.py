@@ -321,10 +321,11 @@ def _import_positions(args: argparse.Namespace) -> int:
                 print(f"{prefix} {exc.message}", file=sys.stderr)
                 continue
             added += done.positions
-            print(f"{prefix} {done.positions} positions added", flush=True)
+            print(f"{prefix} {done.message}", flush=True)
             for warning in table.warnings:  # what the reader left out or guessed, as import-submission says it
                 print(f"{prefix} warning: {warning}", file=sys.stderr, flush=True)
-    print(f"{added} positions added from {len(args.files) - failed} of {len(args.files)} files.")
+    print(f"{added} position{'s' if added != 1 else ''} added from {len(args.files) - failed} of "
+          f"{len(args.files)} files.")
     return EXIT_BAD_INPUT if failed else 0
 
 

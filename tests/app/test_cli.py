@@ -228,6 +228,9 @@ def test_positions_import_then_suggest_json_stores_nothing_unless_asked(
     assert "[1/2] review-2017.docx: 2 positions added" in imported.stdout
     assert "[2/2] broken.docx:" in imported.stderr
     assert "2 positions added from 1 of 2 files." in imported.stdout
+    again = run_cli("positions", "import", str(memo), database_url=url, cwd=tmp_path)
+    assert "[1/1] review-2017.docx: nothing added: all 2 positions already in the library" in again.stdout
+    assert "0 positions added from 1 of 1 files." in again.stdout
     draft = tmp_path / "new.txt"
     draft.write_text(NEW_DRAFT, encoding="utf-8")
     suggested = run_cli("suggest", str(draft), "--json", database_url=url, cwd=tmp_path)
@@ -259,7 +262,7 @@ def test_positions_import_prints_the_readers_warnings_per_file(databases: Databa
     )))
     imported = run_cli("positions", "import", str(memo), database_url=databases.new_url(), cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
-    assert "[1/1] memo-2019.docx: 1 positions added" in imported.stdout
+    assert "[1/1] memo-2019.docx: 1 position added" in imported.stdout
     assert imported.stderr.splitlines() == [
         "[1/1] memo-2019.docx: warning: The column “Drafter” was not read: it is not a provision, comment or "
         "recommendation column.",
