@@ -136,6 +136,9 @@ async def _source_from_form(form: FormData, settings: Settings) -> SourceDocumen
     limits = ImportLimits(max_bytes=settings.max_upload_bytes)
     upload = form.get("file")
     text = form.get("text")
+    if isinstance(upload, UploadFile) and upload.filename and isinstance(text, str) and text.strip():
+        # Which one was meant? Guessing would import the other draft without a word.
+        raise InvalidInput("Paste the text or choose a file, not both: clear the text box or remove the file.")
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:

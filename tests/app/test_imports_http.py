@@ -282,3 +282,10 @@ def test_a_refused_form_offers_the_way_back_to_its_page_on_this_site_only(client
     elsewhere = client.post("/imports", data={"csrf_token": csrf_token, "text": "   "},
                             headers={"Referer": "https://evil.example/drafts/new"})
     assert "Back to the page you were on" not in elsewhere.text
+
+
+def test_pasted_text_and_a_file_together_are_refused(client: TestClient, csrf_token: str, session: Session) -> None:
+    response = client.post("/imports", data={"csrf_token": csrf_token, "text": SHORT_DRAFT},
+                           files={"file": ("draft.txt", io.BytesIO(SHORT_DRAFT.encode()))})
+    assert response.status_code == 422 and "not both" in response.text
+    assert _count(session, ImportPreview) == 0
