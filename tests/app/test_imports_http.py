@@ -54,6 +54,11 @@ def test_paste_preview_edit_confirm_stores_the_draft(client: TestClient, csrf_to
     assert [label for label in labels if label.startswith("Article")] == [f"Article {n}" for n in range(1, 6)]
     assert soup.select_one("input[name=title]")["value"].startswith("Measures for the Security Management")
     assert soup.select_one("input[name=comment_deadline]")["value"] == "2019-06-18"
+    summary = soup.select_one("#split-title").get_text()
+    counted = {kind: len(soup.select(f"#split li.provision.kind-{kind}")) for kind in ("chapter", "article", "item")}
+    assert counted["article"] == 5 and counted["item"] > 0
+    expected = ", ".join(f"{n} {kind}s" for kind, n in counted.items() if n)  # every kind present is counted
+    assert summary.startswith(f"{len(soup.select('#split li.provision'))} provisions: {expected}")
 
     # Merge Article 5 into Article 4 (fragment back for htmx), then confirm.
     labels_in_order = [(li.select_one(".label") or li).get_text() for li in soup.select("#split li.provision")]
