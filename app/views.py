@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from app.row_cache import CSRF_PLACEHOLDER, RenderCache
 from app.templating import templates
-from comments import queries
+from comments import permissions, queries
 from comments.export.assemble import row_label
 from comments.export.presenter import (
     UNEXPORTABLE,
@@ -90,6 +90,15 @@ def provision_tree(provisions: Sequence[Provision]) -> list[TreeEntry]:
     return entries
 
 
+def role_can(signed_in: object, permission: str) -> bool:
+    """For templates rendered per request (never for cached rows): may the signed-in person do this in their team?"""
+    team = getattr(signed_in, "team", None)
+    return team is not None and permissions.can(team.role, permissions.Permission(permission))
+
+
+templates.env.globals["role_can"] = role_can
+
+
 # --- the comment table --------------------------------------------------------------------------------
 
 STATUS_NAMES = {"draft": "Draft", "in_review": "In review", "approved": "Approved", "withdrawn": "Withdrawn"}
@@ -122,6 +131,20 @@ class TableView:
     tags: Sequence[ConcernTag]
     row_filter: queries.RowFilter
     unexportable_rows: list[tuple[int, str | None, int]]  # (row id, label, characters dropped on export)
+
+
+@dataclass(frozen=True, slots=True)
+class CountsView:
+    """What the table's count line and its "no rows" message show (a fragment of its own, refreshed live)."""
+    row_count: int
+    counts: queries.TableCounts
+    row_filter: queries.RowFilter
+
+
+def table_counts(session: Session, *, submission: Submission, row_filter: queries.RowFilter) -> CountsView:
+    outline = queries.table_outline(session, submission=submission)
+    shown = sum(1 for row in outline.rows if row_filter.admits(row))
+    return CountsView(row_count=shown, counts=outline.counts, row_filter=row_filter)
 
 
 def segments(text: str, spans: Sequence[queries.SpanRecord]) -> list[Segment]:

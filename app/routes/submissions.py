@@ -7,7 +7,7 @@ import hashlib
 from datetime import date
 from pathlib import PurePath
 from typing import Annotated, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -19,7 +19,7 @@ from app.live_wiring import latest_event_id
 from app.row_cache import RenderCache
 from app.security import csrf_token
 from app.templating import render, templates
-from app.views import STATUS_NAMES, print_rows, provision_choices, table_view
+from app.views import STATUS_NAMES, print_rows, provision_choices, table_counts, table_view
 from comments import accounts, permissions, queries, submissions
 from comments.errors import ImportRejected, InvalidInput, NotFound
 from comments.export.assemble import export_document, row_label
@@ -116,24 +116,37 @@ def create_submission(draft_id: int, session: SessionDep, actor: CurrentActor, f
     return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
 
 
-@router.get("/submissions/{submission_id}")
-def show_submission(
-    request: Request, submission: TeamSubmission, session: SessionDep, actor: CurrentActor,
+async def row_filter_query(  # no I/O: runs in the event loop
     tag: Annotated[str, Query(max_length=20)] = "",
     kind: Annotated[str, Query(max_length=20)] = "",
     provision: Annotated[str, Query(max_length=20)] = "",
     status: Annotated[str, Query(max_length=20)] = "",
-    deleted: Annotated[int | None, Query()] = None,
-    finalised: Annotated[int | None, Query(ge=0)] = None,
-    from_positions: Annotated[int | None, Query(ge=0)] = None,
-) -> Response:
-    row_filter = queries.RowFilter(
+) -> queries.RowFilter:
+    return queries.RowFilter(
         status=status if status in STATUS_NAMES else None,
         tag_id=int(tag) if tag.isdigit() else None,
         untagged=tag == "none",
         kind=kind if kind in ("comment", "question") else None,
         provision_id=int(provision) if provision.isdigit() else None,
     )
+
+
+RowFilterQuery = Annotated[queries.RowFilter, Depends(row_filter_query)]
+
+
+def _counts_url(request: Request, submission: Submission) -> str:
+    """Where the page fetches its count line again: the counts of the filter it shows."""
+    shown = [(k, v) for k, v in request.query_params.multi_items() if k in ("tag", "kind", "provision", "status")]
+    return f"/submissions/{submission.id}/counts" + (f"?{urlencode(shown)}" if shown else "")
+
+
+@router.get("/submissions/{submission_id}")
+def show_submission(
+    request: Request, submission: TeamSubmission, session: SessionDep, actor: CurrentActor, row_filter: RowFilterQuery,
+    deleted: Annotated[int | None, Query()] = None,
+    finalised: Annotated[int | None, Query(ge=0)] = None,
+    from_positions: Annotated[int | None, Query(ge=0)] = None,
+) -> Response:
     draft = queries.get_draft(session, team_id=submission.team_id, draft_id=submission.draft_id)
     cache: RenderCache = request.app.state.render_cache
     view = table_view(session, submission=submission, row_filter=row_filter, cache=cache,
@@ -152,7 +165,21 @@ def show_submission(
         "paper_sizes": submissions.PAPER_SIZES, "languages": submissions.SUBMISSION_LANGUAGES,
         "finalised": finalised, "from_positions": from_positions,
         "can_finalise": permissions.can(actor.role, permissions.Permission.finalise),
+        # The rows are cached and shared by everyone: what a role may do is said once, on the table, for CSS and JS.
+        "can_edit": permissions.can(actor.role, permissions.Permission.edit_rows),
+        "can_approve": permissions.can(actor.role, permissions.Permission.approve_rows),
+        "counts_url": _counts_url(request, submission),
     })
+
+
+@router.get("/submissions/{submission_id}/counts")
+def counts(request: Request, submission: TeamSubmission, session: SessionDep, row_filter: RowFilterQuery) -> Response:
+    """The table's count line and its "no rows" message, for a page whose rows changed since it was loaded."""
+    view = table_counts(session, submission=submission, row_filter=row_filter)
+    response = render(request, "submissions/_counts.html", {
+        "view": view, "statuses": STATUS_NAMES, "counts_url": _counts_url(request, submission)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/submissions/{submission_id}/bin")

@@ -92,22 +92,51 @@ document.addEventListener("click", (event) => {
   });
 });
 
-// Underlines are buttons: Enter or Space removes one, like a click.
+// Underlines are buttons: a plain click, Enter or Space removes one ("remove-underline" is the htmx trigger of
+// each <u>). Pressing, dragging and releasing across an underline selects its words instead (to underline more),
+// and so does a double click: a click removes only when the pointer stayed put and no text is selected.
+const readOnly = () => document.querySelector("[data-readonly]") !== null;
+let pressedAt = null; // where the pointer went down
+let pendingRemoval = 0;
+
+function removeUnderline(underline) {
+  if (readOnly() || !underline.isConnected) return;
+  window.htmx.process(underline); // a no-op once htmx has wired it (it does so as a swap settles)
+  window.htmx.trigger(underline, "remove-underline");
+}
+
+document.addEventListener("pointerdown", (event) => {
+  pressedAt = { x: event.clientX, y: event.clientY };
+  clearTimeout(pendingRemoval); // the second press of a double click
+}, true);
+
 document.addEventListener("keydown", (event) => {
   const target = event.target;
   if (!(target instanceof HTMLElement) || target.tagName !== "U" || target.getAttribute("role") !== "button") return;
   if (event.key === "Enter" || event.key === " ") {
     event.preventDefault();
-    target.click();
+    removeUnderline(target);
   }
 });
 
-// Clicking an underline removes it, but not when the click ends a drag that selects text.
 document.addEventListener("click", (event) => {
-  const target = event.target instanceof Element && event.target.closest("u[role=button]");
+  const underline = event.target instanceof Element && event.target.closest("[data-quoted] u[role=button]");
+  if (!underline) return;
+  clearTimeout(pendingRemoval);
+  if (event.detail === 0) { // a click made by the keyboard or by assistive technology
+    removeUnderline(underline);
+    return;
+  }
+  const moved = pressedAt !== null && Math.hypot(event.clientX - pressedAt.x, event.clientY - pressedAt.y) > 4;
   const selection = window.getSelection();
-  if (target && selection && !selection.isCollapsed) event.stopPropagation();
-}, true);
+  const selected = selection !== null && !selection.isCollapsed && selection.toString().trim() !== "";
+  if (event.detail > 1 || moved || selected) return;
+  // Wait a moment: a second click makes it a double click, which selects a word.
+  pendingRemoval = setTimeout(() => {
+    const now = window.getSelection();
+    if (!now || now.isCollapsed) removeUnderline(underline);
+  }, 300);
+});
 
 // --- Saving comment and recommendation: saving / saved / failed — retry; nothing typed is lost --------
 
@@ -123,7 +152,7 @@ function setSaveState(form, state, text) {
     button.className = "small";
     button.dataset.retry = "";
     button.textContent = "Retry";
-    button.addEventListener("click", () => window.htmx.trigger(form, "change"));
+    button.addEventListener("click", () => saveAgain(form));
     label.after(button);
   } else if (state !== "failed" && retry) {
     retry.remove();
@@ -134,6 +163,30 @@ document.addEventListener("input", (event) => {
   const form = event.target instanceof Element && event.target.closest("form[data-autosave]");
   if (form) setSaveState(form, "dirty", "Unsaved changes");
 });
+
+// What this browser last saved in a field, or else the text it received with the page (the textarea's default).
+// A field whose text equals it is not sent again: leaving a field ("change") after a colleague saved it must not
+// send our old text on our old version (a 409 for nothing). "Keep mine" and Retry send regardless.
+const savedTexts = new WeakMap();
+const lastSaved = (form, textarea) => (savedTexts.has(form) ? savedTexts.get(form) : textarea.defaultValue);
+document.addEventListener("htmx:configRequest", (event) => {
+  const form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-autosave")) return;
+  const textarea = form.querySelector("textarea[name=value]");
+  if (!textarea) return;
+  const forced = form.dataset.force === "true";
+  delete form.dataset.force;
+  if (readOnly() || (!forced && textarea.value === lastSaved(form, textarea))) {
+    event.preventDefault();
+    if (form.dataset.state === "dirty" || form.dataset.state === "failed") setSaveState(form, "saved", "Saved");
+    return;
+  }
+  form.sending = textarea.value;
+});
+function saveAgain(form) {
+  form.dataset.force = "true";
+  window.htmx.trigger(form, "change");
+}
 document.addEventListener("htmx:beforeRequest", (event) => {
   const form = event.detail.elt;
   if (form instanceof HTMLFormElement && form.hasAttribute("data-autosave")) setSaveState(form, "saving", "Saving…");
@@ -147,6 +200,7 @@ document.addEventListener("htmx:afterRequest", (event) => {
   } else if (event.detail.successful) {
     const version = xhr && xhr.getResponseHeader("X-Row-Version");
     if (version) form.querySelectorAll("input[name=version]").forEach((input) => { input.value = version; });
+    if (typeof form.sending === "string") savedTexts.set(form, form.sending);
     // A keystroke during the request leaves the form dirty: the queued request will save it.
     if (form.dataset.state === "saving") setSaveState(form, "saved", "Saved");
   } else {
@@ -154,7 +208,7 @@ document.addEventListener("htmx:afterRequest", (event) => {
   }
 });
 window.addEventListener("beforeunload", (event) => {
-  if (document.querySelector("form[data-autosave]:is([data-state=dirty],[data-state=saving],[data-state=failed],[data-state=conflict])")) {
+  if (!readOnly() && document.querySelector("form[data-autosave]:is([data-state=dirty],[data-state=saving],[data-state=failed],[data-state=conflict])")) {
     event.preventDefault();
   }
 });
@@ -163,7 +217,7 @@ window.addEventListener("beforeunload", (event) => {
 
 function visibleSibling(row, forward) {
   let next = forward ? row.nextElementSibling : row.previousElementSibling;
-  while (next && next.classList.contains("deleted-row")) next = forward ? next.nextElementSibling : next.previousElementSibling;
+  while (next && next.matches(".deleted-row, [data-undo]")) next = forward ? next.nextElementSibling : next.previousElementSibling;
   return next;
 }
 
@@ -198,9 +252,10 @@ document.addEventListener("click", (event) => {
   const action = button.dataset.conflictAction;
   if (action === "theirs") {
     textarea.value = box.querySelector("[data-theirs]").value;
+    savedTexts.set(form, textarea.value);
     setSaveState(form, "saved", "Saved (their text kept)");
   } else if (action === "mine") {
-    window.htmx.trigger(form, "change"); // saves again, now on top of their version
+    saveAgain(form); // saves again, now on top of their version
   } else {
     setSaveState(form, "dirty", "Merge the texts, then it saves");
     textarea.focus();
@@ -282,4 +337,117 @@ document.addEventListener("submit", async (event) => {
   }
   status.textContent = `Done: ${files.length} files.`;
   button.disabled = false;
+});
+
+// --- Delete and Undo beside the live feed ---------------------------------------------------------------------
+// The event stream may announce our own deletion before htmx has swapped in the "Row … deleted. Undo" notice:
+// mark the row while its delete is under way, so live.js leaves it (and the notice that replaces it) alone.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const button = event.detail.elt;
+  const row = button instanceof Element && button.matches("[data-delete-row]") && button.closest("tr");
+  if (row) row.dataset.deleting = "true";
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const button = event.detail.elt;
+  const row = button instanceof Element && button.matches("[data-delete-row]") && button.closest("tr");
+  if (!row || !row.isConnected || event.detail.successful) return;
+  delete row.dataset.deleting;
+  if (row.dataset.deletedElsewhere) row.remove(); // someone else deleted it meanwhile: it is gone for us too
+});
+
+// --- Selects that save on change (status, assignee): a refused change goes back, with the reason beside it ----
+function fieldMessage(form, text) {
+  let message = form.querySelector(".field-error");
+  if (!text) {
+    if (message) message.remove();
+    return;
+  }
+  if (!message) {
+    message = document.createElement("p");
+    message.className = "field-error";
+    message.setAttribute("role", "alert");
+    form.append(message);
+  }
+  message.textContent = text;
+}
+function confirmedValue(select) {
+  if (select.dataset.confirmed !== undefined) return select.dataset.confirmed;
+  const chosen = Array.from(select.options).find((option) => option.defaultSelected) || select.options[0];
+  return chosen ? chosen.value : "";
+}
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const form = event.detail.requestConfig && event.detail.requestConfig.elt; // detail.elt is the swap's target
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-revert-on-error") || event.detail.xhr.status < 400) return;
+  event.detail.shouldSwap = false; // the reason goes beside the select, not to the top of the page
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-revert-on-error")) return;
+  const select = form.querySelector("select");
+  if (!select) return;
+  if (event.detail.successful) {
+    select.dataset.confirmed = select.value;
+    fieldMessage(form, "");
+    return;
+  }
+  select.value = confirmedValue(select);
+  const xhr = event.detail.xhr;
+  let reason = "Not changed: the server could not be reached. Try again.";
+  if (xhr && xhr.status) {
+    const answer = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    reason = `Not changed: ${(answer.body.textContent || "").trim() || `the server refused it (${xhr.status}).`}`;
+  }
+  fieldMessage(form, reason);
+});
+
+// --- A viewer's table is read-only (the page says so with data-readonly; the cached rows do not know who looks) -
+function makeReadOnly(root) {
+  root.querySelectorAll("form[data-autosave] textarea").forEach((textarea) => {
+    textarea.readOnly = true;
+  });
+  root.querySelectorAll("[data-quoted] u[role=button]").forEach((underline) => {
+    underline.removeAttribute("role");
+    underline.removeAttribute("tabindex");
+    underline.removeAttribute("aria-describedby");
+  });
+}
+(() => {
+  const table = document.querySelector("table.comment-table[data-readonly]");
+  if (!table) return;
+  makeReadOnly(table);
+  new MutationObserver(() => makeReadOnly(table)).observe(table, { childList: true, subtree: true });
+})();
+
+// --- The count line and the "no rows" message follow rows added, deleted, restored or changed ------------------
+let countsTimer = 0;
+let countsRequest = 0;
+async function loadCounts() {
+  const line = document.getElementById("row-count");
+  if (!line || !line.dataset.countsUrl) return;
+  const asked = ++countsRequest;
+  try {
+    const response = await fetch(line.dataset.countsUrl, { headers: { "HX-Request": "true" } });
+    if (!response.ok || asked !== countsRequest) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const freshLine = fresh.getElementById("row-count");
+    const freshEmpty = fresh.getElementById("rows-empty");
+    const empty = document.getElementById("rows-empty");
+    if (freshLine && line.textContent !== freshLine.textContent) line.textContent = freshLine.textContent;
+    if (freshEmpty && empty) empty.hidden = freshEmpty.hidden || document.querySelector("#rows > tr") !== null;
+  } catch {
+    // offline for a moment: the next change or a reload brings the counts
+  }
+}
+function rowsChanged() {
+  const empty = document.getElementById("rows-empty");
+  if (empty && document.querySelector("#rows > tr")) empty.hidden = true; // at once, before the counts come
+  clearTimeout(countsTimer);
+  countsTimer = setTimeout(loadCounts, 100);
+}
+document.addEventListener("rowsChanged", rowsChanged); // live.js: someone's row event was applied here
+document.addEventListener("htmx:afterRequest", (event) => {
+  const elt = event.detail.elt;
+  if (!event.detail.successful || !(elt instanceof Element)) return;
+  const changesCounts = elt.matches("form.add-row, [data-delete-row], [data-revert-on-error], tr[data-undo] form");
+  if (changesCounts) rowsChanged();
 });

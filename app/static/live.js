@@ -58,6 +58,10 @@
     row.querySelectorAll(".live-stale-notice").forEach((n) => n.remove());
   }
 
+  // This page's "Row … deleted. Undo" notice, in the row's place. Not known by its class: while htmx settles a
+  // swap, the new element wears the old one's classes for a moment.
+  const isUndoNotice = (row) => row.hasAttribute("data-undo");
+
   function parseRow(id, html) {
     const template = document.createElement("template");
     template.innerHTML = html;
@@ -126,7 +130,11 @@
       return;
     }
     if (data.action === "deleted") {
-      if (!row || row.classList.contains("deleted-row")) return; // our own deletion keeps its Undo
+      if (!row || isUndoNotice(row)) return; // our own deletion keeps its Undo
+      if (row.dataset.deleting) { // our own deletion, announced before its Undo notice is in place
+        row.dataset.deletedElsewhere = "true"; // app.js removes the row should our request fail
+        return;
+      }
       if (busy(row)) markStale(row, data, "Deleted by someone else — your edit will be checked when you save");
       else row.remove();
       return;
@@ -144,8 +152,9 @@
     // Placed meanwhile by this page itself (the row we just added, say), at this version or later: nothing to do.
     if (current && data.version != null && rowVersion(current) >= data.version) return;
     if (current && busy(current)) markStale(current, data, "Changed by someone else — your edit will be checked when you save");
-    else if (fresh === null) current?.remove();
-    else place(fresh, current, data.after_row_id);
+    else if (fresh === null) {
+      if (current && !isUndoNotice(current) && !current.dataset.deleting) current.remove();
+    } else place(fresh, current, data.after_row_id);
   }
 
   // A stale row that is no longer being edited (saved, or left alone) gets the current version.
@@ -243,6 +252,7 @@
     url.searchParams.set("connection", connectionId);
     if (lastEventId) url.searchParams.set("after", lastEventId); // a new EventSource sends no Last-Event-ID
     const source = new EventSource(url);
+    source.addEventListener("open", () => { host.dataset.liveState = "open"; });
     source.addEventListener("row", (event) => {
       if (event.lastEventId) lastEventId = event.lastEventId;
       let data;
@@ -251,7 +261,9 @@
       } catch {
         return;
       }
-      queue = queue.then(() => onRow(data)).catch(() => {});
+      queue = queue.then(() => onRow(data)).catch(() => {}).then(() => {
+        if (data.action !== "moved") document.dispatchEvent(new CustomEvent("rowsChanged", { detail: data }));
+      });
     });
     source.addEventListener("presence", (event) => {
       try {
@@ -264,6 +276,7 @@
     // The browser reconnects by itself after a network error; after a refused connection (an HTTP error) it
     // gives up, so try again later, from the last event seen.
     source.addEventListener("error", () => {
+      host.dataset.liveState = source.readyState === EventSource.CLOSED ? "closed" : "connecting";
       if (source.readyState === EventSource.CLOSED) setTimeout(connect, 10000);
     });
   }

@@ -428,3 +428,87 @@ def test_an_unknown_export_format_is_a_sentence(client, submission) -> None:
     response = client.get(f"/submissions/{submission.id}/export.pdf")
     assert response.status_code == 422 and "Traceback" not in response.text
     assert "extension" in response.text
+
+
+def _set_my_role(session: Session, role: Role) -> None:
+    membership = session.exec(select(Membership)).first()
+    assert membership is not None
+    membership.role = role
+    session.add(membership)
+    session.commit()
+
+
+def test_the_counts_fragment_follows_added_and_deleted_rows_and_the_filter(
+    client, csrf_token, submission, draft, session,
+) -> None:
+    page = BeautifulSoup(client.get(f"/submissions/{submission.id}").text, "html.parser")
+    line = page.select_one("#row-count")
+    assert line["data-counts-url"] == f"/submissions/{submission.id}/counts"
+    assert line.text.startswith("0 rows · 0 of ")
+    assert page.select_one("#rows-empty").get("hidden") is None  # "No rows yet" shows
+    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    add_row(client, csrf_token, submission, draft, session, None, kind="question")
+
+    fragment = client.get(f"/submissions/{submission.id}/counts", headers=HX)
+    assert fragment.status_code == 200 and fragment.headers["cache-control"] == "no-store"
+    counts = BeautifulSoup(fragment.text, "html.parser")
+    assert counts.select_one("#row-count").text.startswith("2 rows · 1 of ")
+    assert counts.select_one("#rows-empty").get("hidden") is not None
+    questions = BeautifulSoup(client.get(f"/submissions/{submission.id}/counts?kind=question").text, "html.parser")
+    assert questions.select_one("#row-count").text.startswith("Showing 1 of 2 rows")
+    assert questions.select_one("#row-count")["data-counts-url"] == f"/submissions/{submission.id}/counts?kind=question"
+    filtered_page = BeautifulSoup(client.get(f"/submissions/{submission.id}?kind=question&tag=").text, "html.parser")
+    assert filtered_page.select_one("#row-count")["data-counts-url"].endswith("/counts?kind=question&tag=")
+
+    assert post(client, csrf_token, f"/rows/{row.id}/delete").status_code == 200
+    counts = BeautifulSoup(client.get(f"/submissions/{submission.id}/counts").text, "html.parser")
+    assert counts.select_one("#row-count").text.startswith("1 row · 0 of ")
+    other_team = make_team(session, "Other team")
+    stranger = make_member(session, other_team, role=Role.admin, email="stranger@example.org")
+    session.commit()
+    sign_in_as(client, session, stranger)
+    assert client.get(f"/submissions/{submission.id}/counts").status_code == 404
+
+
+def test_a_viewers_table_is_read_only_without_changing_the_shared_row_html(
+    client, csrf_token, submission, draft, session,
+) -> None:
+    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+    editors = BeautifulSoup(client.get(f"/submissions/{submission.id}").text, "html.parser")
+    assert editors.select_one("form.add-row") is not None
+    assert editors.select_one("table.comment-table").get("data-readonly") is None
+    _set_my_role(session, Role.viewer)
+    viewers = BeautifulSoup(client.get(f"/submissions/{submission.id}").text, "html.parser")
+    assert viewers.select_one("form.add-row") is None and viewers.select_one("#settings") is None
+    assert viewers.select_one("table.comment-table").get("data-readonly") is not None
+    assert viewers.select_one("#rows").decode() == editors.select_one("#rows").decode()  # one cached row for all
+    assert client.get(f"/submissions/{submission.id}/export.docx").status_code == 200
+    notes = BeautifulSoup(client.get(f"/rows/{row.id}/notes", headers=HX).text, "html.parser")
+    assert notes.select("form, select, textarea") == [] and "Status: Draft" in notes.text
+    own_page = BeautifulSoup(client.get(f"/rows/{row.id}").text, "html.parser")
+    assert own_page.select_one(".words-form") is None and own_page.select_one(".row-actions") is None
+    assert all(t.has_attr("readonly") for t in own_page.select("textarea[name=value]"))
+    assert post(client, csrf_token, f"/rows/{row.id}/delete").status_code == 403  # the server still refuses
+
+
+def test_only_a_lead_sees_approved_as_a_choice(client, csrf_token, submission, draft, session) -> None:
+    row = add_row(client, csrf_token, submission, draft, session, "Article 2")
+
+    def status_select():
+        notes = BeautifulSoup(client.get(f"/rows/{row.id}/notes", headers=HX).text, "html.parser")
+        return notes.select_one(f"#status-{row.id}")
+
+    approved = status_select().select_one("option[value=approved]")
+    assert not approved.has_attr("disabled")  # an admin leads too
+    _set_my_role(session, Role.editor)
+    select_ = status_select()
+    approved = select_.select_one("option[value=approved]")
+    assert approved.has_attr("disabled") and approved["title"] == "Only a lead can approve rows"
+    assert not select_.select_one("option[value=in_review]").has_attr("disabled")
+    refused = post(client, csrf_token, f"/rows/{row.id}/status", {"status": "approved"})
+    assert refused.status_code == 403 and "Only a lead can approve rows." in refused.text
+    _set_my_role(session, Role.lead)
+    assert post(client, csrf_token, f"/rows/{row.id}/status", {"status": "approved"}).status_code == 200
+    _set_my_role(session, Role.editor)
+    locked = status_select()
+    assert locked.has_attr("disabled") and "lead" in locked["title"]  # an approved row is the lead's to change
