@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from comments import accounts, anchoring, permissions
 from comments.errors import EditConflict, InvalidInput, NotFound
+from comments.export.presenter import WORDINGS
 from comments.importing.comment_table import CommentTable, TableRow
 from comments.importing.document import SplitProvision, SplitResult, SplitWarning
 from comments.importing.markers import parse_marker
@@ -557,8 +558,9 @@ class SourceInfo:
     sha256: str | None
 
 
-WHOLE_DRAFT_NAMES = frozenset({"general comments", "general comment", "general", "overall comments", "总体意见",
-                               "总体评论", "一般性意见"})
+# How a row about the whole draft reads back: what our own export writes in each language, and other teams' words.
+WHOLE_DRAFT_NAMES = frozenset({wording.whole_draft.lower() for wording in WORDINGS.values()} | {
+    "general comment", "general", "overall comments", "总体评论", "一般性意见"})
 
 
 def _is_whole_draft(row: TableRow) -> bool:

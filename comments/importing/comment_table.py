@@ -120,6 +120,7 @@ from comments.importing.markers import (
     is_cjk,
     is_heading_like,
     parse_number,
+    zh_reference_follows,
 )
 from comments.importing.readers import (
     WordNumbering,
@@ -421,7 +422,6 @@ _BARE_TOKEN = re.compile(rf"(?:[0-9]{{1,3}}|[a-zA-Z]|[ivxlcdm]{{1,5}}|{_CN}{{1,4
 _GAP = re.compile(f"{_SP}*")
 _SEPARATOR = re.compile(rf"{_SP}*(?P<sep>[:：]|[.．](?![0-9])|[-–—](?={_SP}))?{_SP}*")
 _EN_REFERENCE_START = re.compile(r"[a-z,;)\]、，；）/&]|['’]s\b")
-_ZH_REFERENCE_START = "的规所中之、，,。；;和或及与至到第款项以有起前后外内条）)”"
 _ZH_AFTER_SPACE_REFERENCE = "，、。；,;）)"
 _MAX_HEADING = 300
 _MAX_BOLD_LABEL = 100
@@ -484,7 +484,7 @@ def _split_label(text: str) -> _Label | None:
     if rest and not explicit:
         if match.group("zh"):
             spaced = rest_start > pos
-            if rest[0] in (_ZH_AFTER_SPACE_REFERENCE if spaced else _ZH_REFERENCE_START):
+            if rest[0] in _ZH_AFTER_SPACE_REFERENCE if spaced else zh_reference_follows(rest):
                 return None
         elif _EN_REFERENCE_START.match(rest):
             return None

@@ -315,6 +315,12 @@ _ZH_REFERENCE_REST_RE = re.compile(
 )
 
 
+def zh_reference_follows(rest: str) -> bool:
+    """Does the text right after a Chinese provision number make it a cross-reference ("第三条规定的…",
+    "第三条要求…") rather than a marker? Shared with the past-submission reader's labels."""
+    return _ZH_REFERENCE_REST_RE.match(rest) is not None
+
+
 def _bracket_heading(match: re.Match[str]) -> str | None:
     for i in range(len(_BRACKETS)):
         value = match.group(f"h{i}")

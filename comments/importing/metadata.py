@@ -190,10 +190,13 @@ def parse_date(match: re.Match[str]) -> date | None:
                         int(match.group("d2")))
         if match.group("iso"):
             return date(int(match.group("y3")), int(match.group("m3")), int(match.group("d3")))
-        if match.group("num"):  # "31.05.2024", "31/05/2024"; "05/31/2024" only when it cannot be D/M
+        if match.group("num"):  # "31.05.2024" (D.M); with "/" only when one reading alone is a date
             day, month, year = (int(match.group(g)) for g in ("d5", "m5", "y5"))
-            if month > 12 and match.group("s5") == "/":
-                day, month = month, day
+            if match.group("s5") == "/":
+                if day <= 12 and month <= 12 and day != month:
+                    return None  # "06/05/2024": 6 May or June 5 (US translations)? Better none than wrong
+                if month > 12:
+                    day, month = month, day
             return date(year, month, day)
         year, month, day = (_zh_number(match.group(g)) for g in ("y4", "m4", "d4"))
         if year is None or month is None or day is None:

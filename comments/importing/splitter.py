@@ -254,7 +254,8 @@ def promote_numbering(markers: list[Marker | None], style: str | None = None) ->
 def _is_channel(m: Marker) -> bool:
     """"1. By e-mail to …", "2.通信地址：…": a notice's list of ways to comment."""
     rest = m.rest
-    return len(rest) <= 200 and bool(_CHANNEL_RE.match(rest) or _CONTACT_RE.search(rest) or _EMAIL_RE.search(rest))
+    # Only the start tells: "3. Users may report violations; Tel: 12377." is an article that mentions a number.
+    return len(rest) <= 200 and bool(_CHANNEL_RE.match(rest) or _CONTACT_RE.match(rest) or _EMAIL_RE.match(rest))
 
 
 def _article_like_style(markers: list[Marker | None]) -> str | None:
@@ -968,7 +969,6 @@ def split_bilingual(paras: list[str], markers: list[Marker | None]) -> SplitResu
     or the whole Chinese text then the whole English one): split each language on its own, and keep
     the English provisions (the translation a team comments on in English: its labels and headings),
     each followed by the Chinese text of the same provision on a new line. None for other drafts."""
-    languages = [_paragraph_language(p) for p in paras]
     values: dict[str, set[int]] = {"zh": set(), "en": set()}
     for m in markers:
         if m is not None and m.kind == "article" and m.value is not None:
@@ -978,6 +978,7 @@ def split_bilingual(paras: list[str], markers: list[Marker | None]) -> SplitResu
     zh, en = values["zh"], values["en"]
     if len(zh) < 2 or len(en) < 2 or len(zh & en) < _BILINGUAL_OVERLAP * max(len(zh), len(en)):
         return None
+    languages = [_paragraph_language(p) for p in paras]  # only now: most drafts stop at the cheap test above
     # A paragraph in neither language (a date, "ICS 35.040", a lone "(1)") goes to both.
     english = split_paragraphs([p for p, lang in zip(paras, languages, strict=True) if lang != "zh"])
     chinese = split_paragraphs([p for p, lang in zip(paras, languages, strict=True) if lang != "en"])

@@ -1144,3 +1144,12 @@ def test_bilingual_header_titles_label_cells_and_text() -> None:
         ("Article 3", None, "国家建立制度。", ["建立"]),  # the label column's label, as for "Art. 34"
     ]
     assert table.warnings == ()
+
+
+def test_a_chinese_cross_reference_is_not_a_label_as_the_splitter_reads_it() -> None:
+    from comments.importing.comment_table import _split_label
+    from comments.importing.markers import parse_marker
+
+    for text in ("第三条要求开展安全评估的，应当报告。", "第三条规定的情形除外。", "第三条所列事项"):
+        assert _split_label(text) is None and parse_marker(text) is None, text
+    assert _split_label("第三条　运营者应当报告。") is not None

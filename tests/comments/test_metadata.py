@@ -51,9 +51,11 @@ def test_detect_deadline_takes_the_date_tied_to_the_deadline(text: str, deadline
         ("Comments are welcome until 31.05.2024.", date(2024, 5, 31)),
         ("Comments are welcome until 31/05/2024.", date(2024, 5, 31)),
         ("Comments are welcome until 05/31/2024.", date(2024, 5, 31)),  # only month/day reads as a date
+        ("Comments are welcome until 06/05/2024.", None),  # 6 May or June 5: not guessed
+        ("Comments are welcome until 05/05/2024.", date(2024, 5, 5)),  # the same either way
     ],
 )
-def test_detect_deadline_reads_comment_periods_and_numeric_dates(text: str, deadline: date) -> None:
+def test_detect_deadline_reads_comment_periods_and_numeric_dates(text: str, deadline: date | None) -> None:
     assert detect_deadline(text) == deadline
 
 

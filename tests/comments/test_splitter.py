@@ -1035,3 +1035,16 @@ def test_a_paragraph_that_states_its_number_loses_it_from_its_text() -> None:
     chinese = split_text("第一条　【目的】\n第一款　为了保护数据，制定本办法。\n第二款　运营者应当遵守本办法。\n")
     assert [(p.label, p.text) for p in chinese.provisions] == [
         ("第一条", "为了保护数据，制定本办法。"), ("第二款", "运营者应当遵守本办法。")]
+
+
+@pytest.mark.parametrize("third", [
+    "3. Users may report violations to the authorities; Tel: 12377.",
+    "三、任何个人和组织发现违法行为的，可以向有关部门举报，举报电话：12377。",
+])
+def test_an_article_that_mentions_a_telephone_number_stays_an_article(third: str) -> None:
+    chinese = not third.isascii()
+    first, second = (("一、总体要求", "二、工作目标") if chinese else ("1. General requirements", "2. Objectives"))
+    result = split_text("\n\n".join([first, "Text." if not chinese else "正文。", second,
+                                     "Text." if not chinese else "正文。", third]))
+    assert [p.number for p in result.provisions if p.kind == "article"] == ["1", "2", "3"]
+    assert not any("missing" in w.message for w in result.warnings)
