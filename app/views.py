@@ -343,6 +343,7 @@ class HistoryView:
     diff: list[tuple[str, str]] | None  # word diff for text fields
     before: str | None
     after: str | None
+    field_name: str  # as a sentence says it: "the underlines"
 
 
 _FIELD_NAMES = {"comment": "Comment", "recommendation": "Recommendation", "spans": "Underlines",
@@ -360,15 +361,28 @@ def _as_text(field: str | None, value: object) -> str | None:
     return str(value)
 
 
+def _moved(before: object, after: object) -> str | None:
+    try:
+        earlier, later = float(str(before)), float(str(after))
+    except ValueError:
+        return None
+    return "up" if later < earlier else "down" if later > earlier else None
+
+
 def history_view(entry: queries.HistoryEntry) -> HistoryView:
     event = entry.event
     field = event.field
     summary = _ACTIONS.get(event.action) or f"{_FIELD_NAMES.get(field or '', field)} changed"
     text_field = field in ("comment", "recommendation")
+    if field == "order":  # sort keys mean nothing to a reader; the direction does
+        moved = _moved(event.before, event.after)
+        return HistoryView(entry=entry, summary=f"Row moved {moved}" if moved else summary, diff=None,
+                           before=None, after=None, field_name="the place in the table")
     return HistoryView(
         entry=entry,
         summary=summary,
         diff=word_diff(event.before or "", event.after or "") if text_field else None,
         before=None if text_field else _as_text(field, event.before),
         after=None if text_field else _as_text(field, event.after),
+        field_name=f"the {_FIELD_NAMES.get(field or '', field or 'row').lower()}",
     )

@@ -224,7 +224,9 @@ def export(
     accounts.record(session, team_id=actor.team_id, user_id=actor.user_id, action="exported",
                     summary=f"“{submission.title}” exported as {kind} ({len(document.rows)} {which})")
     session.commit()
-    return _download(rendered.data, media_type, submission, extension, rendered.dropped_characters)
+    # A name of its own, so that the approved-only file never overwrites the full one in Downloads
+    name = f"{' '.join(submission.title.split())[:64]} (approved rows)" if approved_only else submission.title
+    return _download(rendered.data, media_type, name, extension, rendered.dropped_characters)
 
 
 @router.get("/submissions/{submission_id}/print")
@@ -247,8 +249,8 @@ def provision_options(session: SessionDep, *, draft: Draft, cache: RenderCache) 
     return Markup(html)
 
 
-def _download(data: bytes, media_type: str, submission: Submission, extension: str, dropped: int) -> Response:
-    headers = {"Content-Disposition": content_disposition(submission.title, extension)}
+def _download(data: bytes, media_type: str, name: str, extension: str, dropped: int) -> Response:
+    headers = {"Content-Disposition": content_disposition(name, extension)}
     if dropped:
         # Characters Word cannot hold (control codes) were left out; the table page lists where they are.
         headers["X-Dropped-Characters"] = str(dropped)

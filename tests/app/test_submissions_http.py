@@ -193,6 +193,8 @@ def test_exports_docx_csv_and_print_view(client, csrf_token, submission, draft, 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
     assert 'filename="Comments on the Network Products Measures.docx"' in response.headers["content-disposition"]
+    approved = client.get(f"/submissions/{submission.id}/export.docx?approved=1").headers["content-disposition"]
+    assert 'filename="Comments on the Network Products Measures (approved rows).docx"' in approved
     table = docx.Document(io.BytesIO(response.content)).tables[0]
     cell = table.rows[1].cells[0]
     assert cell.paragraphs[0].text == "Article 4 (Technical maintenance)"
@@ -387,9 +389,14 @@ def test_history_page_restore_and_bin(client, csrf_token, submission, draft, ses
     assert "Ada Admin" in changes[0].text
     assert [i.text for i in changes[0].select("ins")] == ["two."]
     restore = changes[1].select_one("form")["action"]
+    assert changes[1].select_one("form button").text == "Restore the comment to this version"
     assert post(client, csrf_token, restore, htmx=False).status_code == 303
     session.refresh(row)
     assert row.comment == "Version one."
+    add_row(client, csrf_token, submission, draft, session, "Article 3")
+    post(client, csrf_token, f"/rows/{row.id}/move", {"direction": "down"})
+    moved = BeautifulSoup(client.get(f"/rows/{row.id}/history").text, "html.parser").select("ol.history > li")[0]
+    assert moved.select_one("strong").text == "Row moved down" and moved.select_one("dl") is None  # no sort keys
     post(client, csrf_token, f"/rows/{row.id}/delete")
     binned = BeautifulSoup(client.get(f"/submissions/{submission.id}/bin").text, "html.parser")
     assert [a.text for a in binned.select("table.list tbody td a")] == ["Article 2"]
