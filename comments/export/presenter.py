@@ -78,11 +78,18 @@ class ExportDocument:
         return WORDINGS[self.language]
 
 
+_CJK_DIVISION_ENDS = ("章", "节", "编", "部分")  # 第一章 总则: a division's title follows after a space
+
+
 def heading_line(row: ExportRow) -> str:
-    """Return e.g. 'Article 29 (Technical maintenance requirements)'; label or heading alone; '' if neither."""
+    """Return e.g. 'Article 29 (Technical maintenance requirements)', '第二十九条【技术维护】', '第一章　总则';
+    label or heading alone; '' if neither. Chinese labels take Chinese conventions (which the past-submission
+    reader reads back)."""
     label = (row.provision_label or "").strip()
     heading = (row.provision_heading or "").strip()
     if label and heading:
+        if "\u4e00" <= label[-1] <= "\u9fff":
+            return f"{label}\u3000{heading}" if label.endswith(_CJK_DIVISION_ENDS) else f"{label}【{heading}】"
         return f"{label} ({heading})"
     return label or heading
 

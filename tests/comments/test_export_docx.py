@@ -288,6 +288,8 @@ def test_sanitize_xml_text_and_heading_line():
     assert heading_line(make_row("", (), label="Article 29", heading=None)) == "Article 29"
     assert heading_line(make_row("", (), label=None, heading="Scope")) == "Scope"
     assert heading_line(make_row("", (), label=None, heading=None)) == ""
+    assert heading_line(make_row("", (), label="第二十九条", heading="技术维护")) == "第二十九条【技术维护】"
+    assert heading_line(make_row("", (), label="第一章", heading="总则")) == "第一章\u3000总则"
 
 
 def test_no_heading_paragraph_when_label_and_heading_missing():
