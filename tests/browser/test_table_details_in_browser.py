@@ -112,18 +112,24 @@ def live_connected(page: Page) -> None:
     expect(page.locator("#rows[data-live-state=open]")).to_have_count(1, timeout=5_000)
 
 
-# --- 1. Delete keeps its Undo while the live feed is open; Undo restores the row for everyone ----------------
-
-def test_delete_shows_undo_despite_the_live_event_and_undo_restores_the_row_everywhere(
-    live_server: str, table_url: str, browser_page: Page,
-) -> None:
-    page = browser_page
+def two_editors_on_article_2(page: Page, live_server: str, table_url: str) -> Page:
+    """This editor adds a row on Article 2; Ben opens the same table: both live. Ben's page is returned."""
     page.goto(table_url)
     live_connected(page)
     add_row(page, "Article 2")
     other = other_page(page, live_server, BEN)
     other.goto(table_url)
     live_connected(other)
+    return other
+
+
+# --- 1. Delete keeps its Undo while the live feed is open; Undo restores the row for everyone ----------------
+
+def test_delete_shows_undo_despite_the_live_event_and_undo_restores_the_row_everywhere(
+    live_server: str, table_url: str, browser_page: Page,
+) -> None:
+    page = browser_page
+    other = two_editors_on_article_2(page, live_server, table_url)
     expect(other.locator("tr.comment-row")).to_have_count(1)
 
     page.get_by_role("button", name="Delete row Article 2").click()
@@ -224,12 +230,7 @@ def test_leaving_a_field_a_colleague_saved_since_sends_nothing_and_shows_no_conf
     live_server: str, table_url: str, browser_page: Page,
 ) -> None:
     page = browser_page
-    page.goto(table_url)
-    live_connected(page)
-    add_row(page, "Article 2")
-    other = other_page(page, live_server, BEN)
-    other.goto(table_url)
-    live_connected(other)
+    other = two_editors_on_article_2(page, live_server, table_url)
 
     mine = page.get_by_label("Comment on Article 2")
     mine.click()
