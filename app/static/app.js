@@ -14,6 +14,17 @@ document.addEventListener("submit", (event) => {
   offset.value = cursor > 0 && !(typed && typed.value.trim()) ? String([...source.value.slice(0, cursor)].length) : "";
 }, true);
 
+// Actions that cannot be undone from the page ask first: a button or form with data-confirm="question".
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  const question = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
 // A new request clears the message of the last failed one.
 document.addEventListener("htmx:beforeRequest", () => {
   const messages = document.getElementById("messages");

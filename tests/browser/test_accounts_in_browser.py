@@ -46,3 +46,26 @@ def test_invite_join_and_sign_out(live_server: str, browser_page) -> None:
     newcomer.goto(f"{live_server}/drafts")
     newcomer.wait_for_url("**/sign-in?next=%2Fdrafts")  # the old session is over on the server
     newcomer_context.close()
+
+
+def test_removing_a_member_asks_first(live_server: str, browser_page) -> None:
+    admin = browser_page
+    admin.goto(f"{live_server}/team")
+    remove = admin.get_by_role("button", name="Remove Ben Editor from the team")
+    questions: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    removals: list[str] = []
+    admin.on("request", lambda request: removals.append(request.url) if request.url.endswith("/remove") else None)
+    admin.once("dialog", lambda dialog: answer(dialog, False))
+    remove.click()
+    admin.wait_for_timeout(300)
+    assert removals == []  # declined: nothing was sent
+    expect(admin.locator("table.members")).to_contain_text("ben@example.org")
+    admin.once("dialog", lambda dialog: answer(dialog, True))
+    remove.click()
+    expect(admin.locator("table.members")).not_to_contain_text("ben@example.org")
+    assert questions == ["Remove Ben Editor from the team? They lose access at once."] * 2
