@@ -48,11 +48,10 @@ TITLE_WORDS = 12
 
 @dataclass(frozen=True, slots=True)
 class Saved:
-    """What saving a row to the library did: `position` is the row's position; `created` when it is new; `reused`
-    when the row was made from `position` and left unchanged, so nothing was added (the use was recorded)."""
+    """What saving a row to the library did: `position` is the row's position; `reused` when the row was made
+    from `position` and left unchanged, so nothing was added (the use was recorded)."""
 
     position: Position
-    created: bool = False
     reused: bool = False
 
 
@@ -94,7 +93,7 @@ def save_row_to_library(session: Session, *, row: CommentRow, submission: Submis
         # The source names the row; a row made from a position (row.position_id) thus links back to its origin.
         session.add(_source_for(session, position_id=position.id, row=row, submission=submission))
         session.flush()
-    return Saved(position, created=existing is None)
+    return Saved(position)
 
 
 def _source_for(session: Session, *, position_id: int, row: CommentRow, submission: Submission) -> PositionSource:

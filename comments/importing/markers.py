@@ -238,6 +238,7 @@ class Marker:
 
 
 _SP = r"[ \t\u3000]"  # separators inside a paragraph (the cleaner has already folded other spaces)
+_SPACES_RE = re.compile(_SP)
 _BRACKETS = (("(", ")"), ("（", "）"), ("[", "]"), ("［", "］"), ("【", "】"), ("〔", "〕"))
 _HEADING_GROUP = "|".join(
     rf"{re.escape(o)}(?P<h{i}>[^{re.escape(o + c)}\n]{{1,150}}){re.escape(c)}"
@@ -337,7 +338,7 @@ def _is_bare_token(text: str) -> bool:
 def _numbered(
     match: re.Match[str], kind: MarkerKind, style: str, *, chinese: bool
 ) -> Marker | None:
-    number_text = re.sub(_SP, "", match.group("num"))
+    number_text = _SPACES_RE.sub("", match.group("num"))  # "十 三" -> "十三"
     value = parse_number(number_text)
     if value is None or value == 0:
         return None

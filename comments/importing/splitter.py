@@ -944,9 +944,11 @@ def _standard_from(paras: list[str]) -> tuple[_ClauseWalk, int] | None:
 
 def _clause_title(text: str) -> bool:
     """A clause title: a short line with no sentence in it, and no page number of a contents list."""
-    return bool(text) and is_heading_like(text) and not _TOC_LEADER_RE.search(text) and not re.search(
-        r"\s[0-9IVXivx]{1,4}$", text
-    )
+    return (bool(text) and is_heading_like(text) and not _TOC_LEADER_RE.search(text)
+            and not _PAGE_NUMBER_END_RE.search(text))
+
+
+_PAGE_NUMBER_END_RE = re.compile(r"\s[0-9IVXivx]{1,4}$")  # "4 General requirements 12" in a contents list
 
 
 def _annex_title(text: str) -> bool:

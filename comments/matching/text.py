@@ -138,9 +138,10 @@ class Prepared:
 
 def prepare(text: str) -> Prepared:
     normal = normalise(text)
-    body = normalise(strip_labels(text))
+    unlabelled = strip_labels(text)
+    body = normalise(unlabelled)
     if is_chinese(body):
-        chars = "".join(CJK.findall(normalise(_CN_REFERENCE.sub(" ", strip_labels(text)))))
+        chars = "".join(CJK.findall(normalise(_CN_REFERENCE.sub(" ", unlabelled))))
         grams = [chars[i:i + n] for n in (1, 2, 3) for i in range(len(chars) - n + 1)]
         return Prepared(normal, body, True, chars, grams)
     words = terms(body)
