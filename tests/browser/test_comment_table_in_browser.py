@@ -128,6 +128,9 @@ def test_a_failed_save_keeps_the_text_and_offers_retry(live_server: str, browser
     page.route("**/rows/*/text", lambda route: route.abort())  # the network drops
     comment = row.locator("textarea").first
     comment.fill("Text that must not be lost.")
+    # Leaving the field saves it at once ("change"), whatever became of the typing delay: the live echo of the
+    # row just added may replace the row's form while that delay runs (the text stays; it saves on leaving).
+    comment.blur()
     state = row.locator("[data-save-state]").first
     expect(state).to_contain_text("Not saved")
     expect(comment).to_have_value("Text that must not be lost.")
